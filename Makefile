@@ -1,0 +1,47 @@
+# 盐沙龙 transcript site. `make run` sets everything up and serves the demo; `make test` proves it works.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+# Development commands run with DEBUG on (and its development-only secret key) unless told otherwise.
+DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-0123456789 \
+	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+
+.PHONY: install run demo test lint format bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py import_event fixtures/demo-event.json
+
+run: demo
+	@echo
+	@echo "Serving http://$(HOST)/  (admin: http://$(HOST)/admin/ — create an account with"
+	@echo "  $(DEV_ENV) $(BIN)/python manage.py createsuperuser )"
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST)
+
+test: install
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(DEV_ENV) $(BIN)/python bench/import_bench.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED = ROOT / "fixtures" / "demo-event-raw.txt"
+DEMO = ROOT / "fixtures" / "demo-event.json"
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def run_command(name: str, *args: str) -> tuple[str, str]:
+    """Run a management command in-process; returns (stdout, stderr)."""
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    call_command(name, *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def export_all() -> list[dict]:
+    return json.loads(run_command("export_event")[0])
+
+
+@pytest.fixture(scope="session")
+def cli(tmp_path_factory):
+    """Runs `manage.py` in a subprocess against its own migrated SQLite file, as an operator
+    would; returns a function giving (exit code, stdout, stderr)."""
+    database = tmp_path_factory.mktemp("cli") / "db.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "cli-test-secret-key-0123456789-abcdefghijklmnop",
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+
+    migrated = run("migrate", "--noinput")
+    assert migrated.returncode == 0, migrated.stderr
+    return run

@@ -1,0 +1,50 @@
+"""Basic admin registration; the editors' admin grows in its own issue."""
+
+from django.contrib import admin
+
+from .models import Event, Participation, Quote, Section, Speaker, Topic
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["speaker"]
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+
+
+class TopicInline(admin.TabularInline):
+    model = Topic
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "series", "date", "published", "slug"]
+    list_filter = ["published", "series"]
+    search_fields = ["title", "intro"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ParticipationInline, SectionInline, TopicInline]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "handle"]
+    search_fields = ["name", "slug", "handle"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ["event", "number", "speaker", "section", "topic", "preview"]
+    list_filter = ["event", "speaker"]
+    list_select_related = ["event", "speaker", "section", "topic"]
+    search_fields = ["text"]
+    autocomplete_fields = ["speaker"]
+    raw_id_fields = ["event", "section", "topic"]
+
+    @admin.display(description="发言")
+    def preview(self, quote: Quote) -> str:
+        return quote.text[:60] + ("…" if len(quote.text) > 60 else "")

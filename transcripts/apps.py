@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TranscriptsConfig(AppConfig):
+    name = "transcripts"
+    verbose_name = "转录稿"
+    default_auto_field = "django.db.models.BigAutoField"

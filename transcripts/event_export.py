@@ -1,0 +1,104 @@
+"""Reads events back out as `Transcript`s and as the JSON that `import_event` accepts.
+
+Export goes through the same `Transcript` shape and the same JSON writer as the import report,
+so export → import → export gives identical JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from django.db.models import Prefetch
+
+from .models import Event, Participation, Quote
+from .parsing import Part, Speaker, Topic, Transcript, Turn, json_export
+from .slugs import speaker_slug, title_slug
+
+
+def events_for_export():
+    """Everything an export reads, in a fixed number of queries whatever the size."""
+    return Event.objects.order_by("slug").prefetch_related(
+        "tags",
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("speaker").order_by("order", "pk"),
+        ),
+        "sections",
+        "topics__section",
+        Prefetch(
+            "quotes",
+            queryset=Quote.objects.select_related("speaker", "section", "topic")
+            .prefetch_related("tags")
+            .order_by("number"),
+        ),
+    )
+
+
+def event_transcript(event: Event) -> Transcript:
+    participations = list(event.participations.all())
+    speakers = [
+        Speaker(
+            name=p.speaker.name,
+            role=p.role,
+            handle=p.speaker.handle,
+            bio=p.bio,
+            slug=p.speaker.slug,
+        )
+        for p in participations
+    ]
+    return Transcript(
+        title=event.title,
+        slug=event.slug,
+        series=event.series,
+        date=event.date,
+        organizer=event.organizer,
+        source_name=event.source_name,
+        source_url=event.source_url,
+        intro=event.intro,
+        published=event.published,
+        tags=tuple(sorted(tag.name for tag in event.tags.all())),
+        speakers=tuple(speakers),
+        parts=tuple(Part(s.number, s.title) for s in event.sections.all()),
+        topics=tuple(
+            Topic(t.number, t.title, t.section.number if t.section else None, t.label)
+            for t in event.topics.all()
+        ),
+        turns=tuple(
+            Turn(
+                number=q.number,
+                speaker=q.speaker.name,
+                text=q.text,
+                part=q.section.number if q.section else None,
+                topic=q.topic.number if q.topic else None,
+                tags=tuple(sorted(tag.name for tag in q.tags.all())),
+            )
+            for q in event.quotes.all()
+        ),
+        format=event.source_format,
+        checksum=event.source_checksum,
+    )
+
+
+def export_events(events: Iterable[Event]) -> list[dict[str, Any]]:
+    return [json_export.dump(event_transcript(event)) for event in events]
+
+
+def report(transcript: Transcript) -> dict[str, Any]:
+    """A parsed (not yet imported) transcript as export JSON, plus what the parser noticed.
+    Speaker slugs are the ones a fresh database would give."""
+    with_slugs = replace(
+        transcript,
+        speakers=tuple(
+            replace(s, slug=s.slug or speaker_slug(s.name)) for s in transcript.speakers
+        ),
+    )
+    data = json_export.dump(with_slugs)
+    data["event"]["slug"] = transcript.slug or title_slug(transcript.title)
+    data["format"] = transcript.format
+    data["checksum"] = transcript.checksum
+    data["warnings"] = [
+        {"code": w.code, "message": w.message, "position": w.position} for w in transcript.warnings
+    ]
+    return data

@@ -1,0 +1,120 @@
+"""Import transcripts: `python manage.py import_event PATH [PATH ...]`.
+
+Each event is imported in its own transaction: the same file twice is a no-op that says so,
+`--replace` re-imports an existing event in place, `--dry-run` parses and reports without
+writing, and `--report json` prints the parsed event(s) as JSON on stdout. Bad input gets one
+line on stderr naming the file and the problem, exit code 1, and an unchanged database.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from transcripts import parsing
+from transcripts.event_export import report
+from transcripts.event_import import ImportConflict, ImportResult, event_import
+
+
+class Command(BaseCommand):
+    help = "Import transcript files (the Zhihu text dump, or our JSON export) as events."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="transcript files")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="parse and report, write nothing"
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="re-import an event that already exists, in place",
+        )
+        parser.add_argument(
+            "--report", choices=["json"], help="print the parsed event(s) as JSON on stdout"
+        )
+        parser.add_argument(
+            "--format",
+            default="auto",
+            choices=["auto", *parsing.FORMATS],
+            help="input format (default: auto)",
+        )
+
+    def handle(self, *paths, **options):
+        reports, failures = [], []
+        for path in options["paths"]:
+            try:
+                transcripts = parsing.load(_read(path), format=options["format"])
+                for transcript in transcripts:
+                    reports.append(report(transcript))
+                    if options["dry_run"]:
+                        self._say_dry_run(path, transcript)
+                    else:
+                        self._say(
+                            path, event_import(transcript=transcript, replace=options["replace"])
+                        )
+            except (parsing.ParseError, ImportConflict, OSError) as exc:
+                failures.append(f"{path}: {exc}")
+        if options["report"] == "json":
+            self.stdout.write(
+                json.dumps(
+                    reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2
+                )
+            )
+        if failures:
+            for line in failures[:-1]:
+                self.stderr.write(line)
+            raise CommandError(failures[-1])
+
+    def _out(self, message: str) -> None:
+        # With --report json, stdout carries only the JSON; progress goes to stderr.
+        stream = self.stderr if self._report_json else self.stdout
+        stream.write(message)
+
+    def execute(self, *args, **options):
+        self._report_json = options.get("report") == "json"
+        return super().execute(*args, **options)
+
+    def _say_dry_run(self, path: str, transcript: parsing.Transcript) -> None:
+        self._out(f"{path}: dry run, nothing written: {_counts(transcript)}")
+        for warning in transcript.warnings:
+            self._out(self.style.WARNING(f"  warning: {warning.message}"))
+
+    def _say(self, path: str, result: ImportResult) -> None:
+        event = result.event
+        if result.status == "unchanged":
+            self._out(
+                f"{path}: already imported as '{event.slug}' ({result.quotes} quotes); "
+                "nothing changed (use --replace to import it again)"
+            )
+            return
+        self._out(
+            self.style.SUCCESS(
+                f"{path}: {result.status} '{event.slug}': {result.sections} parts, "
+                f"{result.topics} topics, {result.quotes} quotes; speakers new: "
+                f"{', '.join(result.new_speakers) or '-'}; existing: "
+                f"{', '.join(result.existing_speakers) or '-'}"
+            )
+        )
+        for warning in result.warnings:
+            self._out(self.style.WARNING(f"  warning: {warning.message}"))
+
+
+def _read(path: str) -> bytes:
+    file = Path(path)
+    if not file.exists():
+        raise OSError("no such file")
+    if file.is_dir():
+        raise OSError("is a directory, not a transcript file")
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise OSError(exc.strerror or "cannot read the file") from None
+
+
+def _counts(transcript: parsing.Transcript) -> str:
+    return (
+        f"'{transcript.title}': {len(transcript.parts)} parts, {len(transcript.topics)} topics, "
+        f"{len(transcript.turns)} quotes, {len(transcript.speakers)} speakers"
+    )

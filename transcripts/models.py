@@ -1,0 +1,210 @@
+"""The domain: events, the people who speak at them, and what they said.
+
+An `Event` has numbered parts (`Section`) with sub-headings or audience questions (`Topic`);
+every speaker turn is a `Quote`, numbered 1..N in reading order within its event. A `Speaker`
+is one person across events; `Participation` is their role and printed bio at one event.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .parsing.vocabulary import chinese_numeral
+
+
+class TaggedEvent(TaggedItemBase):
+    content_object = models.ForeignKey("Event", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "活动标签"
+        verbose_name_plural = "活动标签"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_event_tag")
+        ]
+
+
+class TaggedQuote(TaggedItemBase):
+    content_object = models.ForeignKey("Quote", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "发言标签"
+        verbose_name_plural = "发言标签"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_quote_tag")
+        ]
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self) -> EventQuerySet:
+        return self.filter(published=True)
+
+
+class Event(models.Model):
+    title = models.CharField("标题", max_length=200)
+    slug = models.SlugField("网址名", max_length=120, unique=True, help_text="ASCII, from pinyin")
+    series = models.CharField("系列", max_length=100, blank=True)
+    date = models.DateField("日期", null=True, blank=True)
+    organizer = models.CharField("主办方", max_length=200, blank=True)
+    source_name = models.CharField("来源", max_length=200, blank=True)
+    source_url = models.URLField("来源网址", max_length=500, blank=True)
+    intro = models.TextField("简介", blank=True)
+    published = models.BooleanField("已发布", default=False)
+    source_checksum = models.CharField(
+        "来源校验和", max_length=64, blank=True, help_text="sha256 of the imported source"
+    )
+    source_format = models.CharField("来源格式", max_length=20, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    tags = TaggableManager(through=TaggedEvent, blank=True, verbose_name="标签")
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "活动"
+        verbose_name_plural = "活动"
+        ordering = [models.F("date").desc(nulls_last=True), "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="event_title_not_empty"),
+            models.CheckConstraint(condition=~Q(slug=""), name="event_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Speaker(models.Model):
+    name = models.CharField("姓名", max_length=100)
+    slug = models.SlugField("网址名", max_length=100, unique=True, help_text="ASCII, from pinyin")
+    handle = models.CharField("知乎账号", max_length=100, blank=True, help_text="e.g. zibuyu9")
+    bio = models.TextField("简介", blank=True)
+
+    class Meta:
+        verbose_name = "发言人"
+        verbose_name_plural = "发言人"
+        ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["handle"], condition=~Q(handle=""), name="unique_speaker_handle"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="speaker_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participation(models.Model):
+    class Role(models.TextChoices):
+        HOST = "host", "主持人"
+        GUEST = "guest", "嘉宾"
+        AUDIENCE = "audience", "观众"
+        OTHER = "other", "其他"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.GUEST)
+    bio = models.TextField("当场简介", blank=True, help_text="the bio as printed at this event")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "出席"
+        verbose_name_plural = "出席"
+        ordering = ["event", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "speaker"], name="unique_participation"),
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(role="host"), name="one_host_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["host", "guest", "audience", "other"]),
+                name="participation_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} ({self.get_role_display()}) @ {self.event}"
+
+
+class Section(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveSmallIntegerField("序号")
+    title = models.CharField("标题", max_length=200)
+
+    class Meta:
+        verbose_name = "部分"
+        verbose_name_plural = "部分"
+        ordering = ["event", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="unique_section_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="section_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numeral}、{self.title}"
+
+    @property
+    def numeral(self) -> str:
+        return chinese_numeral(self.number) if self.number < 100 else str(self.number)
+
+
+class Topic(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="topics")
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, null=True, blank=True, related_name="topics"
+    )
+    number = models.PositiveSmallIntegerField("序号", help_text="in event order")
+    title = models.CharField("标题", max_length=200)
+    label = models.CharField("标记", max_length=10, blank=True, help_text="Q1 for questions")
+
+    class Meta:
+        verbose_name = "话题"
+        verbose_name_plural = "话题"
+        ordering = ["event", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="unique_topic_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="topic_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}" if self.label else self.title
+
+
+class QuoteQuerySet(models.QuerySet):
+    def in_reading_order(self) -> QuoteQuerySet:
+        return self.order_by("event_id", "number")
+
+    def with_length(self) -> QuoteQuerySet:
+        return self.annotate(length=Length("text"))
+
+
+class Quote(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="quotes")
+    number = models.PositiveIntegerField("序号", help_text="1..N in reading order")
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="quotes")
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+    )
+    text = models.TextField("发言")
+
+    tags = TaggableManager(through=TaggedQuote, blank=True, verbose_name="标签")
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "发言"
+        verbose_name_plural = "发言"
+        ordering = ["event", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="unique_quote_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="quote_number_positive"),
+            models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event.slug} #{self.number} {self.speaker.name}"

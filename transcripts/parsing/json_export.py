@@ -1,0 +1,216 @@
+"""Our own JSON export (`export_event`), so an edited event can be exported and imported again.
+
+Accepts one event object or an array of them; every field is checked, and a missing or
+mistyped one is a `ParseError` naming the event and the field.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+from .transcript import ROLES, ParseError, Part, Speaker, Topic, Transcript, Turn
+
+FORMAT = "json"
+
+
+def looks_like(text: str) -> bool:
+    return text.lstrip("\ufeff \n\t").startswith(("{", "["))
+
+
+def parse_all(text: str) -> list[Transcript]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"invalid JSON: {exc.msg}", position=exc.pos) from None
+    events = data if isinstance(data, list) else [data]
+    if not events:
+        raise ParseError("the JSON array holds no events")
+    return [_event(item, index) for index, item in enumerate(events, start=1)]
+
+
+class _Reader:
+    """Typed access to one JSON object, with errors that say where."""
+
+    def __init__(self, data: Any, where: str):
+        if not isinstance(data, dict):
+            raise ParseError(f"{where}: expected an object, got {type(data).__name__}")
+        self.data, self.where = data, where
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                raise ParseError(f"{self.where}: '{key}' is missing")
+            return ""
+        if not isinstance(value, str):
+            raise ParseError(f"{self.where}: '{key}' must be a string")
+        return value
+
+    def number(self, key: str, *, required: bool = True) -> int | None:
+        value = self.data.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ParseError(f"{self.where}: '{key}' must be a positive whole number")
+        return value
+
+    def items(self, key: str) -> list[Any]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list):
+            raise ParseError(f"{self.where}: '{key}' must be a list")
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        values = self.items(key)
+        if not all(isinstance(v, str) and v.strip() for v in values):
+            raise ParseError(f"{self.where}: '{key}' must be a list of non-empty strings")
+        return tuple(values)
+
+
+def _event(data: Any, index: int) -> Transcript:
+    root = _Reader(data, f"event {index}")
+    event = _Reader(root.data.get("event"), f"event {index}")
+    where = f"event {event.text('slug') or event.text('title') or index}"
+    speakers = [
+        _speaker(_Reader(s, f"{where}, speaker {i}"))
+        for i, s in enumerate(root.items("speakers"), start=1)
+    ]
+    by_slug = {s.slug: s.name for s in speakers if s.slug}
+    if len(by_slug) != len(speakers):
+        raise ParseError(f"{where}: every speaker needs a slug of its own")
+    if len({s.name for s in speakers}) != len(speakers):
+        raise ParseError(f"{where}: two speakers share a name")
+    parts = [
+        Part(r.number("number"), r.text("title", required=True))
+        for r in (_Reader(p, f"{where}, section") for p in root.items("sections"))
+    ]
+    topics = [
+        Topic(
+            r.number("number"),
+            r.text("title", required=True),
+            r.number("section", required=False),
+            r.text("label"),
+        )
+        for r in (_Reader(t, f"{where}, topic") for t in root.items("topics"))
+    ]
+    turns = []
+    for position, item in enumerate(root.items("quotes"), start=1):
+        quote = _Reader(item, f"{where}, quote {position}")
+        slug = quote.text("speaker", required=True)
+        if slug not in by_slug:
+            raise ParseError(f"{quote.where}: speaker {slug!r} is not among the speakers")
+        turns.append(
+            Turn(
+                number=quote.number("number"),
+                speaker=by_slug[slug],
+                text=quote.text("text", required=True),
+                part=quote.number("section", required=False),
+                topic=quote.number("topic", required=False),
+                tags=quote.strings("tags"),
+            )
+        )
+    _check_references(where, parts, topics, turns)
+    if not turns:
+        raise ParseError(f"{where}: no speaker turns found (the 'quotes' list is empty)")
+    published = event.data.get("published")
+    return Transcript(
+        title=event.text("title", required=True),
+        slug=event.text("slug"),
+        series=event.text("series"),
+        date=_date(event),
+        organizer=event.text("organizer"),
+        source_name=event.text("source"),
+        source_url=event.text("source_url"),
+        intro=event.text("intro"),
+        published=published if isinstance(published, bool) else None,
+        tags=event.strings("tags"),
+        speakers=tuple(speakers),
+        parts=tuple(parts),
+        topics=tuple(topics),
+        turns=tuple(turns),
+        format=FORMAT,
+    )
+
+
+def _speaker(reader: _Reader) -> Speaker:
+    role = reader.text("role") or "guest"
+    if role not in ROLES:
+        raise ParseError(f"{reader.where}: role {role!r} is not one of {', '.join(ROLES)}")
+    return Speaker(
+        name=reader.text("name", required=True),
+        role=role,
+        handle=reader.text("handle").lstrip("@"),
+        bio=reader.text("bio"),
+        slug=reader.text("slug"),
+    )
+
+
+def _date(event: _Reader) -> datetime.date | None:
+    raw = event.text("date")
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ParseError(f"{event.where}: date {raw!r} is not YYYY-MM-DD") from None
+
+
+def _check_references(where, parts, topics, turns) -> None:
+    part_numbers = {p.number for p in parts}
+    topic_numbers = {t.number for t in topics}
+    for kind, numbers in (
+        ("section", [p.number for p in parts]),
+        ("topic", [t.number for t in topics]),
+        ("quote", [t.number for t in turns]),
+    ):
+        if len(set(numbers)) != len(numbers):
+            raise ParseError(f"{where}: two {kind}s share a number")
+    for topic in topics:
+        if topic.part is not None and topic.part not in part_numbers:
+            raise ParseError(f"{where}: topic {topic.number} is in unknown section {topic.part}")
+    for turn in turns:
+        if turn.part is not None and turn.part not in part_numbers:
+            raise ParseError(f"{where}: quote {turn.number} is in unknown section {turn.part}")
+        if turn.topic is not None and turn.topic not in topic_numbers:
+            raise ParseError(f"{where}: quote {turn.number} is in unknown topic {turn.topic}")
+
+
+def dump(transcript: Transcript) -> dict[str, Any]:
+    """The JSON form of one event; `parse_all` reads it back. Speakers need their slugs set."""
+    slugs = {s.name: s.slug for s in transcript.speakers}
+    return {
+        "event": {
+            "title": transcript.title,
+            "slug": transcript.slug,
+            "series": transcript.series,
+            "date": transcript.date.isoformat() if transcript.date else None,
+            "organizer": transcript.organizer,
+            "source": transcript.source_name,
+            "source_url": transcript.source_url,
+            "intro": transcript.intro,
+            "published": transcript.published,
+            "tags": list(transcript.tags),
+        },
+        "speakers": [
+            {"name": s.name, "slug": s.slug, "handle": s.handle, "bio": s.bio, "role": s.role}
+            for s in transcript.speakers
+        ],
+        "sections": [{"number": p.number, "title": p.title} for p in transcript.parts],
+        "topics": [
+            {"number": t.number, "title": t.title, "section": t.part, "label": t.label}
+            for t in transcript.topics
+        ],
+        "quotes": [
+            {
+                "number": t.number,
+                "speaker": slugs[t.speaker],
+                "section": t.part,
+                "topic": t.topic,
+                "text": t.text,
+                "tags": list(t.tags),
+            }
+            for t in transcript.turns
+        ],
+    }

@@ -1,0 +1,108 @@
+"""The format-independent shape every parser returns and every later stage reads.
+
+Plain frozen dataclasses: no Django, no database, no jieba. A parser turns text into a
+`Transcript`; the import service turns a `Transcript` into rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+ROLES = ("host", "guest", "audience", "other")
+
+
+class ParseError(ValueError):
+    """The input cannot be read as a transcript.
+
+    `position` is a character offset into the text (or a byte offset while decoding) where
+    the problem was found, when there is one.
+    """
+
+    def __init__(self, message: str, *, position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+    def __str__(self) -> str:
+        if self.position is None:
+            return self.message
+        return f"{self.message} (at character {self.position})"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A person (or a role such as 观众) who speaks in the transcript."""
+
+    name: str
+    role: str = "guest"
+    handle: str = ""
+    bio: str = ""
+    slug: str = ""  # only when the source names one (our JSON export)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A numbered division of the event: 一、从业者的感悟."""
+
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A sub-heading or an audience question inside a part, numbered in event order."""
+
+    number: int
+    title: str
+    part: int | None = None
+    label: str = ""  # "Q1" for audience questions, "" for plain sub-headings
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker turn. `speaker` is the `Speaker.name` it belongs to."""
+
+    number: int
+    speaker: str
+    text: str
+    part: int | None = None
+    topic: int | None = None
+    stage_directions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something an editor should look at; the import still goes ahead."""
+
+    code: str
+    message: str
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    title: str
+    speakers: tuple[Speaker, ...]
+    turns: tuple[Turn, ...]
+    parts: tuple[Part, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    series: str = ""
+    date: datetime.date | None = None
+    organizer: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    intro: str = ""
+    slug: str = ""  # only when the source names one (our JSON export)
+    published: bool | None = None  # None: the source does not say
+    tags: tuple[str, ...] = ()
+    warnings: tuple[Warning, ...] = field(default=(), compare=False)
+    format: str = ""
+    checksum: str = ""  # sha256 of the source, set by the loader
+
+    def speaker(self, name: str) -> Speaker:
+        for speaker in self.speakers:
+            if speaker.name == name:
+                return speaker
+        raise KeyError(name)
