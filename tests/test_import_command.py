@@ -1,0 +1,192 @@
+"""`import_event`: the seed imports exactly, once; replace, dry run and bad input behave, and a
+failed import leaves the database exactly as it was."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from django.core.management.base import CommandError
+
+from transcripts.models import Event, Participation, Quote, Section, Speaker, Topic
+
+from .conftest import DATA, DEMO, SEED, export_all, run_command
+
+pytestmark = pytest.mark.django_db
+
+ROBOTICS = DATA / "zhihu_robotics_roundtable.txt"
+
+
+def _counts():
+    return {
+        m.__name__: m.objects.count()
+        for m in (Event, Speaker, Participation, Section, Topic, Quote)
+    }
+
+
+def test_seed_import_gives_the_event_a_careful_reader_sees():
+    out, _ = run_command("import_event", str(SEED))
+    event = Event.objects.get()
+    assert "created 'da-mo-xing-xun-lian-he-jin-hua-zhi-lu'" in out
+    assert event.title == "大模型训练和进化之路" and event.series == "AI 盐沙龙"
+    assert event.published is False  # a raw import waits for an editor
+    assert event.sections.get(number=1).title == "从业者的感悟"
+    assert event.topics.count() == 9
+    per_role = Counter(Quote.objects.values_list("speaker__participations__role", flat=True))
+    assert per_role == {"host": 22, "guest": 43, "audience": 5}
+    host = Participation.objects.get(event=event, role="host")
+    assert host.speaker.name == "溪亭日暮" and host.bio.startswith("CCF 杰出会员")
+    assert Speaker.objects.get(name="刘知远").slug == "liuzhiyuan"
+    assert Speaker.objects.get(name="刘知远").handle == "zibuyu9"
+    q3 = Topic.objects.get(label="Q3")
+    assert q3.section.number == 5
+    assert [q.speaker.name for q in q3.quotes.order_by("number")] == ["观众", "张俊林", "刘知远"]
+
+
+def test_the_import_reports_glued_headings_for_an_editor():
+    out, _ = run_command("import_event", str(SEED))
+    assert out.count("warning: part") == 3
+    assert "百模大战" in out
+
+
+def test_importing_the_same_file_again_is_a_no_op_that_says_so():
+    run_command("import_event", str(SEED))
+    before = export_all()
+    out, _ = run_command("import_event", str(SEED))
+    assert "already imported" in out and "nothing changed" in out
+    assert export_all() == before
+
+
+def test_replace_reimports_in_place_keeping_numbers_and_editors_tags():
+    run_command("import_event", str(SEED))
+    event = Event.objects.get()
+    quote = event.quotes.get(number=17)
+    quote.tags.add("乐观")
+    before = export_all()
+    out, _ = run_command("import_event", str(SEED), "--replace")
+    assert "replaced" in out
+    assert Event.objects.get().pk == event.pk
+    assert export_all() == before
+    assert list(Quote.objects.get(number=17).tags.names()) == ["乐观"]
+
+
+def test_a_changed_source_with_the_same_title_needs_replace(tmp_path):
+    run_command("import_event", str(SEED))
+    edited = tmp_path / "edited.txt"
+    edited.write_text(
+        SEED.read_text(encoding="utf-8").replace("我也一样。", "我也一样,差不多。"),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match=r"already exists.*--replace"):
+        run_command("import_event", str(edited))
+    run_command("import_event", str(edited), "--replace")
+    assert Quote.objects.filter(text="我也一样,差不多。").count() == 1
+    assert Event.objects.count() == 1
+
+
+def test_dry_run_writes_nothing_and_reports_json_on_stdout_only():
+    out, err = run_command("import_event", str(SEED), "--dry-run", "--report", "json")
+    assert _counts() == dict.fromkeys(_counts(), 0)
+    report = json.loads(out)
+    assert report["event"]["title"] == "大模型训练和进化之路"
+    assert len(report["quotes"]) == 70
+    assert [w["code"] for w in report["warnings"]].count("glued-heading") == 3
+    assert "dry run" in err
+
+
+def test_report_json_for_a_real_import_matches_the_export():
+    out, _ = run_command("import_event", str(ROBOTICS), "--report", "json")
+    reported, (exported,) = json.loads(out), export_all()
+    for key in ("sections", "topics", "quotes"):
+        assert reported[key] == exported[key]
+
+
+def test_two_events_share_people_but_not_quotes():
+    run_command("import_event", str(SEED))
+    run_command("import_event", str(ROBOTICS))
+    assert Event.objects.count() == 2
+    audience = Speaker.objects.get(name="观众")
+    assert audience.participations.count() == 2
+    assert Quote.objects.filter(event__slug__startswith="ju-shen").count() == 14
+    assert list(
+        Quote.objects.filter(event__slug__startswith="ju-shen").values_list("number", flat=True)
+    ) == list(range(1, 15))
+
+
+def test_same_name_with_another_handle_is_another_person(tmp_path):
+    run_command("import_event", str(ROBOTICS))
+    other = tmp_path / "other.txt"
+    other.write_text(
+        "另一场圆桌|测试实录\n\n发表于:\n\n嘉宾介绍@chenmo2 陈默:另一位陈默,诗人"
+        "主持人 @青山 :主持人一、开场主持人:请讲。陈默:我是另一个陈默。\n",
+        encoding="utf-8",
+    )
+    run_command("import_event", str(other))
+    assert sorted(Speaker.objects.filter(name="陈默").values_list("slug", "handle")) == [
+        ("chenmo", "chenmo"),
+        ("chenmo-2", "chenmo2"),
+    ]
+    assert Speaker.objects.filter(name="青山").count() == 1  # same handle: same person
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (bytes(range(256)) * 8, "binary"),
+        (b"\xff\xfe\x00\xd8garbage\x00\x00", "UTF-16"),
+        ("这是一段没有任何发言人的文字。只是一段话。\n".encode(), "no speaker turns"),
+        (b'{"event": {"title": "x"}, "quotes": [', "invalid JSON"),
+    ],
+)
+def test_bad_input_is_one_clear_error_and_changes_nothing(tmp_path, content, message):
+    run_command("import_event", str(SEED))
+    before = export_all()
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    with pytest.raises(CommandError, match=message) as caught:
+        run_command("import_event", str(bad))
+    assert str(caught.value).startswith(str(bad))
+    assert "\n" not in str(caught.value)
+    assert export_all() == before
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(CommandError, match=r"missing\.txt: no such file"):
+        run_command("import_event", str(tmp_path / "missing.txt"))
+
+
+def test_a_failure_half_way_rolls_the_whole_event_back(monkeypatch):
+    """Speakers, sections and topics written before the failure disappear with it."""
+    run_command("import_event", str(ROBOTICS))
+    before, counts = export_all(), _counts()
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Quote.objects, "bulk_create", explode)
+    with pytest.raises(RuntimeError):
+        run_command("import_event", str(SEED))
+    assert _counts() == counts and export_all() == before
+
+
+def test_one_bad_file_among_good_ones_fails_only_itself(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    with pytest.raises(CommandError, match="empty"):
+        run_command("import_event", str(SEED), str(bad), str(ROBOTICS))
+    assert Event.objects.count() == 2
+
+
+def test_the_curated_demo_event_loads_published_with_twelve_topics():
+    run_command("import_event", str(DEMO))
+    event = Event.objects.get()
+    assert event.published
+    assert event.topics.count() == 12 and event.sections.count() == 5
+    assert event.sections.get(number=2).title == "现状:行业现象与技术水平"
+    assert event.topics.get(number=1).title == "百模大战"
+    q3 = event.topics.get(label="Q3")
+    assert q3.quotes.count() == 3
+    assert q3.quotes.filter(speaker__slug="zhangjunlin").count() == 1
+    assert Quote.objects.filter(speaker__slug="zhangjunlin").count() == 13

@@ -1,0 +1,69 @@
+"""Database constraints hold what must be true whatever writes the rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from transcripts.models import Event, Participation, Quote, Section, Speaker
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event():
+    return Event.objects.create(title="测试活动", slug="ce-shi")
+
+
+@pytest.fixture
+def speaker():
+    return Speaker.objects.create(name="甲", slug="jia")
+
+
+def _violates(create) -> bool:
+    try:
+        with transaction.atomic():
+            create()
+    except IntegrityError:
+        return True
+    return False
+
+
+def test_quote_numbers_are_unique_and_positive_within_an_event(event, speaker):
+    Quote.objects.create(event=event, number=1, speaker=speaker, text="一")
+    assert _violates(
+        lambda: Quote.objects.create(event=event, number=1, speaker=speaker, text="二")
+    )
+    assert _violates(
+        lambda: Quote.objects.create(event=event, number=0, speaker=speaker, text="二")
+    )
+    assert _violates(lambda: Quote.objects.create(event=event, number=2, speaker=speaker, text=""))
+    other = Event.objects.create(title="另一个", slug="ling")
+    assert not _violates(
+        lambda: Quote.objects.create(event=other, number=1, speaker=speaker, text="一")
+    )
+
+
+def test_one_host_per_event_and_one_participation_per_person(event, speaker):
+    Participation.objects.create(event=event, speaker=speaker, role="host")
+    second = Speaker.objects.create(name="乙", slug="yi")
+    assert _violates(lambda: Participation.objects.create(event=event, speaker=second, role="host"))
+    assert _violates(
+        lambda: Participation.objects.create(event=event, speaker=speaker, role="guest")
+    )
+    assert _violates(lambda: Participation.objects.create(event=event, speaker=second, role="boss"))
+
+
+def test_section_numbers_and_speaker_handles_are_unique(event):
+    Section.objects.create(event=event, number=1, title="开场")
+    assert _violates(lambda: Section.objects.create(event=event, number=1, title="重复"))
+    Speaker.objects.create(name="丙", slug="bing", handle="bing9")
+    assert _violates(lambda: Speaker.objects.create(name="丁", slug="ding", handle="bing9"))
+    Speaker.objects.create(name="戊", slug="wu")  # many speakers have no handle
+    assert not _violates(lambda: Speaker.objects.create(name="己", slug="ji"))
+
+
+def test_readable_names(event, speaker):
+    section = Section.objects.create(event=event, number=12, title="问答")
+    assert str(section) == "十二、问答"
+    assert str(event) == "测试活动" and str(speaker) == "甲"
