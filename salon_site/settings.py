@@ -69,7 +69,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
     "taggit",
+    "ninja",
     "transcripts",
 ]
 
@@ -97,6 +100,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "transcripts.context_processors.site",
             ],
         },
     },
@@ -135,6 +140,13 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+}
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
 }
 
 # Taggit keeps Chinese in tag slugs (百模大战 stays 百模大战); tags match case-insensitively.

@@ -1,8 +1,13 @@
-"""URL routes: the admin now; the reader site arrives with the reader issue."""
+"""URL routes: the reader site (Chinese at /, English under /en/), the JSON API, the admin."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
 ]
+urlpatterns += i18n_patterns(
+    path("", include("transcripts.urls")),
+    prefix_default_language=False,
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
+from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -75,6 +76,9 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("event-detail", args=[self.slug])
+
 
 class Speaker(models.Model):
     name = models.CharField("姓名", max_length=100)
@@ -95,6 +99,9 @@ class Speaker(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("speaker-detail", args=[self.slug])
 
 
 class Participation(models.Model):
@@ -208,3 +215,6 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event.slug} #{self.number} {self.speaker.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quote-detail", args=[self.event.slug, self.number])

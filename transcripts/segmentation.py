@@ -1,0 +1,122 @@
+"""Chinese word segmentation: the one module that imports jieba.
+
+jieba is initialised lazily (its dictionary takes about a second to load) with a user dictionary
+of the curated vocabulary: the shipped domain terms (大模型, 百模大战...) plus whatever the caller
+adds (speaker names, tag names). Stopwords are stopwordsiso's Chinese list plus the
+conversational fillers in `data/stopwords_extra.txt`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+
+import jieba
+import stopwordsiso
+
+DATA = Path(__file__).resolve().parent / "data"
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+_added: set[str] = set()
+_CONTENT = re.compile(r"[\u3400-\u9fff]|[A-Za-z]")
+_NUMBER = re.compile(r"^[\d.,%]+$")
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def _data_lines(name: str) -> list[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def domain_terms() -> tuple[str, ...]:
+    return tuple(_data_lines("domain_terms.txt"))
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    return frozenset(stopwordsiso.stopwords("zh")) | frozenset(_data_lines("stopwords_extra.txt"))
+
+
+def tokenizer() -> jieba.Tokenizer:
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                fresh = jieba.Tokenizer()
+                fresh.initialize()
+                for term in domain_terms():
+                    fresh.add_word(term)
+                _tokenizer = fresh
+    return _tokenizer
+
+
+def add_vocabulary(words: Iterable[str]) -> None:
+    """Keep these words whole from now on (speaker names, tag names)."""
+    new = [w.strip() for w in words if w and w.strip() and w.strip() not in _added]
+    if not new:
+        return
+    segmenter = tokenizer()
+    with _lock:
+        for word in new:
+            segmenter.add_word(word)
+            _added.add(word)
+
+
+def is_content_word(word: str) -> bool:
+    """A word that can carry a topic: two characters or more, not a stopword or a number."""
+    word = word.strip()
+    return (
+        len(word) >= 2
+        and word.lower() not in stopwords()
+        and word not in stopwords()
+        and not _NUMBER.match(word)
+        and bool(_CONTENT.search(word))
+    )
+
+
+def content_words(text: str) -> list[str]:
+    """The content words of a text, in order, in jieba's precise mode."""
+    return [w for w in tokenizer().lcut(text) if is_content_word(w)]
+
+
+def search_tokens(text: str) -> list[str]:
+    """jieba's search-engine mode: the same at index and query time."""
+    return [t for t in tokenizer().lcut_for_search(text) if t.strip()]
+
+
+def distinctive_words(
+    documents: Mapping[object, list[str]],
+    groups: Mapping[object, Iterable[object]],
+    *,
+    top: int = 10,
+    exclude: Iterable[str] = (),
+) -> dict[object, list[str]]:
+    """TF-IDF keywords per group of documents, with IDF from the documents themselves.
+
+    `documents` maps a document key to its content words; `groups` maps a group (a speaker) to
+    its document keys. A word scores by how often the group says it, times how rare it is
+    across all documents; words in `exclude` (speaker names) never count.
+    """
+    excluded = set(exclude)
+    frequency = Counter(word for words in documents.values() for word in set(words))
+    total = len(documents) or 1
+    result = {}
+    for group, keys in groups.items():
+        counts = Counter(w for key in keys for w in documents.get(key, ()) if w not in excluded)
+        length = sum(counts.values()) or 1
+        scored = {
+            word: (count / length) * math.log(total / frequency[word])
+            for word, count in counts.items()
+            if count >= 2 and frequency[word] < total
+        }
+        ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
+        result[group] = [word for word, _ in ranked[:top]]
+    return result

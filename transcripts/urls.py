@@ -1,0 +1,37 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, register_converter
+
+from .views import discovery, events, people
+
+
+class UnicodeSlugConverter:
+    """Tag slugs keep Chinese (百模大战); Django's <slug:> is ASCII only."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+
+urlpatterns = [
+    path("", events.home, name="home"),
+    path("events/<slug:slug>/", events.event_detail, name="event-detail"),
+    path("events/<slug:slug>/q/<int:number>/", events.quote_detail, name="quote-detail"),
+    path("speakers/", people.speaker_list, name="speaker-list"),
+    path("speakers/<slug:slug>/", people.speaker_detail, name="speaker-detail"),
+    path("tags/", people.tag_list, name="tag-list"),
+    path("tags/<uslug:slug>/", people.tag_detail, name="tag-detail"),
+    path("feed/", discovery.LatestEventsAtomFeed(), name="feed-atom"),
+    path("feed/rss/", discovery.LatestEventsFeed(), name="feed-rss"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": discovery.SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+]

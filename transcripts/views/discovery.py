@@ -1,0 +1,124 @@
+"""Feeds and the sitemap: what search engines and feed readers see of published events."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from taggit.models import Tag
+
+from ..models import Event, Quote, Speaker
+from ..reader import home_events
+
+
+class LatestEventsFeed(Feed):
+    title = "盐沙龙 · 最新活动实录"
+    description = "新发布的沙龙与圆桌讨论实录"
+
+    def link(self):
+        return reverse("home")
+
+    def items(self):
+        return home_events()[:30]
+
+    def item_title(self, event: Event) -> str:
+        return f"{event.series} · {event.title}" if event.series else event.title
+
+    def item_description(self, event: Event) -> str:
+        speakers = "、".join(
+            p.speaker.name for p in event.participations.all() if p.role != "audience"
+        )
+        return f"{event.intro}\n\n{speakers} · {event.quote_count} 段发言"
+
+    def item_pubdate(self, event: Event) -> datetime.datetime:
+        if event.date:
+            return timezone.make_aware(datetime.datetime.combine(event.date, datetime.time(12)))
+        return event.created_at
+
+    def item_updateddate(self, event: Event) -> datetime.datetime:
+        return event.updated_at
+
+    def item_author_name(self, event: Event) -> str:
+        return event.organizer
+
+
+class LatestEventsAtomFeed(LatestEventsFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestEventsFeed.description
+
+
+class EventSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Event.objects.published()
+
+    def lastmod(self, event: Event):
+        return event.updated_at
+
+
+class QuoteSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.4
+    limit = 5000
+
+    def items(self):
+        return (
+            Quote.objects.filter(event__published=True)
+            .select_related("event")
+            .only("number", "event__slug", "event__updated_at")
+            .order_by("event_id", "number")
+        )
+
+    def location(self, quote: Quote) -> str:
+        return reverse("quote-detail", args=[quote.event.slug, quote.number])
+
+    def lastmod(self, quote: Quote):
+        return quote.event.updated_at
+
+
+class SpeakerSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return Speaker.objects.filter(quotes__event__published=True).distinct().order_by("slug")
+
+
+class TagSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        return (
+            Tag.objects.filter(transcripts_taggedquote_items__content_object__event__published=True)
+            .distinct()
+            .order_by("slug")
+        )
+
+    def location(self, tag: Tag) -> str:
+        return reverse("tag-detail", args=[tag.slug])
+
+
+class PageSitemap(Sitemap):
+    priority = 0.7
+
+    def items(self):
+        return ["home", "speaker-list", "tag-list"]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "events": EventSitemap,
+    "quotes": QuoteSitemap,
+    "speakers": SpeakerSitemap,
+    "tags": TagSitemap,
+}

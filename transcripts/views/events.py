@@ -1,0 +1,90 @@
+"""Home, event pages and quote permalinks."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+
+from ..forms import QuoteFilterForm
+from ..models import Event, Quote
+from ..reader import Person, attach_details, event_reading, home_events
+from .caching import cached_page
+
+
+def home(request):
+    return render(request, "transcripts/home.html", {"events": home_events()})
+
+
+def event_detail(request, slug: str):
+    event = get_object_or_404(Event.objects.published(), slug=slug)
+    return cached_page(request, event.updated_at.isoformat(), lambda: _event_page(request, event))
+
+
+def _event_page(request, event: Event):
+    form = QuoteFilterForm(request.GET)
+    reading = event_reading(event, form.filters())
+    problems = form.problems() + reading.problems
+    return render(
+        request,
+        "transcripts/event_detail.html",
+        {
+            "event": event,
+            "reading": reading,
+            "form": form,
+            "problems": problems,
+            "filtered": reading.filters.active or bool(form.problems()),
+            "chart": _chart(reading.people),
+        },
+    )
+
+
+def _chart(people) -> dict:
+    """Bars for the "who spoke how much" chart, longest first: a 100-wide SVG, 10 units a bar."""
+    speaking = sorted((p for p in people if p.chars), key=lambda p: -p.chars)
+    longest = speaking[0].chars if speaking else 1
+    bars = [
+        {
+            "person": p,
+            "percent": round(p.share * 100, 1),
+            "width": round(p.chars / longest * 100, 2),
+            "y": index * 10,
+        }
+        for index, p in enumerate(speaking)
+    ]
+    return {"bars": bars, "height": len(bars) * 10, "pixels": len(bars) * 24}
+
+
+def quote_detail(request, slug: str, number: int):
+    event = get_object_or_404(Event.objects.published(), slug=slug)
+    quote = get_object_or_404(
+        Quote.objects.select_related("speaker", "section", "topic"), event=event, number=number
+    )
+    participation = event.participations.filter(speaker=quote.speaker).first()
+    neighbours = {
+        q.number: q
+        for q in Quote.objects.filter(event=event, number__in=[number - 1, number + 1])
+        .select_related("speaker")
+        .only("number", "text", "speaker__name", "event_id")
+    }
+    person = Person(
+        speaker=quote.speaker,
+        role=participation.role if participation else "other",
+        role_label=participation.get_role_display() if participation else "",
+        bio=participation.bio if participation else "",
+        url=quote.speaker.get_absolute_url(),
+    )
+    attach_details(
+        [quote],
+        [person],
+        [quote.section] if quote.section else [],
+        [quote.topic] if quote.topic else [],
+    )
+    return render(
+        request,
+        "transcripts/quote_detail.html",
+        {
+            "event": event,
+            "quote": quote,
+            "previous": neighbours.get(number - 1),
+            "next": neighbours.get(number + 1),
+        },
+    )
