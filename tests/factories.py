@@ -28,30 +28,59 @@ def import_demo() -> Event:
 
 
 def make_event(
-    *, quotes: int = 100, slug: str = "big-event", title: str = "压力测试活动",
-    speakers: int = 6, parts: int = 5, topics_per_part: int = 4, tag_every: int = 7,
+    *,
+    quotes: int = 100,
+    slug: str = "big-event",
+    title: str = "压力测试活动",
+    speakers: int = 6,
+    parts: int = 5,
+    topics_per_part: int = 4,
+    tag_every: int = 7,
     published: bool = True,
 ) -> Event:
     """A synthetic event of any size, with parts, topics and tags spread over its quotes."""
-    people = [Speaker(name=f"发言人{i}", role="host" if i == 0 else "guest", handle=f"speaker{i}",
-                      bio=f"第 {i} 位嘉宾的简介", slug=f"{slug}-speaker-{i}")
-              for i in range(speakers)]
+    people = [
+        Speaker(
+            name=f"发言人{i}",
+            role="host" if i == 0 else "guest",
+            handle=f"speaker{i}",
+            bio=f"第 {i} 位嘉宾的简介",
+            slug=f"{slug}-speaker-{i}",
+        )
+        for i in range(speakers)
+    ]
     part_list = [Part(number=p, title=f"第{p}部分") for p in range(1, parts + 1)]
-    topic_list = [Topic(number=(p - 1) * topics_per_part + t, title=f"话题 {p}-{t}", part=p)
-                  for p in range(1, parts + 1) for t in range(1, topics_per_part + 1)]
+    topic_list = [
+        Topic(number=(p - 1) * topics_per_part + t, title=f"话题 {p}-{t}", part=p)
+        for p in range(1, parts + 1)
+        for t in range(1, topics_per_part + 1)
+    ]
     per_topic = max(1, quotes // len(topic_list))
     sentences = itertools.cycle(SENTENCES)
     turns = []
     for number in range(1, quotes + 1):
         topic = topic_list[min((number - 1) // per_topic, len(topic_list) - 1)]
-        turns.append(Turn(
-            number=number, speaker=people[number % speakers].name,
-            text="".join(next(sentences) for _ in range(3)), part=topic.part, topic=topic.number,
-            tags=("压力测试",) if number % tag_every == 0 else (),
-        ))
+        turns.append(
+            Turn(
+                number=number,
+                speaker=people[number % speakers].name,
+                text="".join(next(sentences) for _ in range(3)),
+                part=topic.part,
+                topic=topic.number,
+                tags=("压力测试",) if number % tag_every == 0 else (),
+            )
+        )
     transcript = Transcript(
-        title=title, slug=slug, series="测试系列", intro="一个用来测试的大活动。",
-        speakers=tuple(people), parts=tuple(part_list), topics=tuple(topic_list),
-        turns=tuple(turns), published=published, format="json", checksum=f"synthetic-{slug}",
+        title=title,
+        slug=slug,
+        series="测试系列",
+        intro="一个用来测试的大活动。",
+        speakers=tuple(people),
+        parts=tuple(part_list),
+        topics=tuple(topic_list),
+        turns=tuple(turns),
+        published=published,
+        format="json",
+        checksum=f"synthetic-{slug}",
     )
     return event_import(transcript=transcript).event
