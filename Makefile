@@ -8,7 +8,7 @@ DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-0123456789 \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: install run demo test lint format bench clean
+.PHONY: install run demo test test-browser lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,10 @@ run: demo
 
 test: install
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Browser tests (system chromium + fonts-noto-cjk; screenshots land in test-artifacts/).
+test-browser: install
+	$(TEST_ENV) $(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

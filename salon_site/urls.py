@@ -6,6 +6,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("transcripts.api")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("transcripts.urls")),

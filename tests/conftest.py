@@ -15,6 +15,16 @@ SEED = ROOT / "fixtures" / "demo-event-raw.txt"
 DEMO = ROOT / "fixtures" / "demo-event.json"
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests run without `collectstatic`: serve static names as they are (production uses the
+    hashed manifest storage, which needs collectstatic first)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def seed_path() -> Path:
     return SEED

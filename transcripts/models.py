@@ -43,6 +43,10 @@ class EventQuerySet(models.QuerySet):
     def published(self) -> EventQuerySet:
         return self.filter(published=True)
 
+    def newest_first(self) -> EventQuerySet:
+        """Explicit, because Meta.ordering is dropped from aggregate (GROUP BY) queries."""
+        return self.order_by(models.F("date").desc(nulls_last=True), "-created_at", "-pk")
+
 
 class Event(models.Model):
     title = models.CharField("标题", max_length=200)

@@ -243,6 +243,7 @@ def home_events() -> list[Event]:
     return list(
         Event.objects.published()
         .annotate(quote_count=Count("quotes"))
+        .newest_first()
         .prefetch_related(
             Prefetch(
                 "participations",

@@ -1,0 +1,173 @@
+"""The event page and quote permalinks: what a reader sees, filters that combine, and bad
+query strings that get a clear message instead of an error."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from transcripts.models import Event
+
+from .factories import import_demo, make_event
+
+pytestmark = pytest.mark.django_db
+EVENT = "/events/da-mo-xing-xun-lian-he-jin-hua-zhi-lu/"
+
+
+@pytest.fixture(autouse=True)
+def demo():
+    cache.clear()
+    return import_demo()
+
+
+def quotes_on(response) -> list[int]:
+    return [int(n) for n in re.findall(r'data-quote="(\d+)"', response.content.decode())]
+
+
+def test_the_whole_transcript_in_reading_order(client):
+    response = client.get(EVENT)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert quotes_on(response) == list(range(1, 71))
+    assert 'id="q-1"' in html and 'id="q-70"' in html
+    assert "<h1>大模型训练和进化之路</h1>" in html
+    assert html.count('class="who"') == 70  # a speaker line on every turn
+    for part in ("一、从业者的感悟", "二、现状:行业现象与技术水平", "五、现场观众问答"):
+        assert part in html
+    assert "Q3 如何评估基座模型" in html
+    assert "CCF 杰出会员" in html  # the guest list with bios
+
+
+def test_filter_by_speaker_shows_only_their_13_quotes(client):
+    response = client.get(EVENT, {"speaker": "zhangjunlin"})
+    html = response.content.decode()
+    assert len(quotes_on(response)) == 13
+    assert "张俊林" in html and "13" in html
+    assert '<meta name="robots" content="noindex, follow">' in html
+    assert f'href="{EVENT}#q-{quotes_on(response)[0]}"' in html  # back to its place in the whole
+
+
+def test_filter_by_topic_q3_shows_3_and_combined_with_speaker_1(client):
+    assert len(quotes_on(client.get(EVENT, {"topic": 10}))) == 3
+    both = client.get(EVENT, {"topic": 10, "speaker": "zhangjunlin"})
+    assert len(quotes_on(both)) == 1
+    assert "如何评估基座模型" in both.content.decode()
+
+
+def test_filter_by_tag_keeps_chinese_slugs(client):
+    response = client.get(EVENT, {"tag": "幻觉"})
+    assert len(quotes_on(response)) == 5
+    assert all("幻觉" in q.text for q in Event.objects.get().quotes.filter(tags__slug="幻觉"))
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"speaker": "nobody-at-all"}, "本场没有这位发言人"),
+        ({"topic": 9999}, "本场没有第 9999 个话题"),
+        ({"tag": "no-such-tag"}, "本场没有标签"),
+        ({"speaker": "<script>alert(1)</script>"}, "&lt;script&gt;"),
+    ],
+)
+def test_unknown_filter_values_give_a_clear_empty_state(client, query, message):
+    response = client.get(EVENT, query)
+    assert response.status_code == 200
+    assert quotes_on(response) == []
+    html = response.content.decode()
+    assert message in html
+    assert "没有符合条件的发言" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_a_malformed_topic_is_explained_not_an_error(client):
+    response = client.get(EVENT, {"topic": "abc"})
+    assert response.status_code == 200
+    assert "话题应当是一个编号" in response.content.decode()
+
+
+def test_unpublished_and_unknown_events_are_404(client):
+    make_event(quotes=3, slug="draft", published=False)
+    assert client.get("/events/draft/").status_code == 404
+    assert client.get("/events/no-such-event/").status_code == 404
+    assert client.get("/events/draft/q/1/").status_code == 404
+
+
+def test_who_spoke_how_much_chart_with_a_text_equivalent(client):
+    html = client.get(EVENT).content.decode()
+    chart = html[html.index('class="chart"') : html.index("</table>")]
+    assert "<svg" in chart and 'role="img"' in chart and "<title" in chart
+    assert chart.count("<rect") == 6
+    rows = re.findall(r'<th scope="row" lang="zh"><a href="\?speaker=([\w-]+)">', chart)
+    chars: dict[str, int] = {}
+    for quote in Event.objects.get().quotes.select_related("speaker"):
+        chars[quote.speaker.slug] = chars.get(quote.speaker.slug, 0) + len(quote.text)
+    assert rows == sorted(chars, key=lambda slug: -chars[slug])  # most characters first
+
+
+def test_table_of_contents_lists_parts_then_topics(client):
+    html = client.get(EVENT).content.decode()
+    toc = html[html.index('class="toc"') : html.index("</nav>", html.index('class="toc"'))]
+    assert toc.index("一、从业者的感悟") < toc.index("二、现状") < toc.index("百模大战")
+    assert toc.index("百模大战") < toc.index("国内大模型的水平") < toc.index("三、应用")
+    assert f'href="{EVENT}?topic=10"' in toc
+
+
+def test_the_event_page_is_served_from_the_cache_until_the_event_changes(client):
+    assert client.get(EVENT)["X-Page-Cache"] == "miss"
+    assert client.get(EVENT)["X-Page-Cache"] == "hit"
+    event = Event.objects.get()
+    event.title = "新的标题"
+    event.save()
+    response = client.get(EVENT)
+    assert response["X-Page-Cache"] == "miss" and "新的标题" in response.content.decode()
+
+
+def test_quote_permalink(client):
+    response = client.get(EVENT + "q/1/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert quotes_on(response) == [1]
+    assert "尤老师和刘老师都是学者" in html
+    assert '<meta property="og:title" content="溪亭日暮 · 大模型训练和进化之路">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert 'rel="next" href="' + EVENT + 'q/2/"' in html and 'rel="prev"' not in html
+    assert '<link rel="canonical" href="http://testserver' + EVENT + 'q/1/">' in html
+    assert "一、从业者的感悟" in html  # its part
+    assert "「尤老师和刘老师都是学者" in html  # the citation text
+
+
+def test_quote_permalink_shows_topic_neighbours_and_stage_directions(client):
+    q3_first = Event.objects.get().quotes.filter(topic__label="Q3").order_by("number").first()
+    html = client.get(f"{EVENT}q/{q3_first.number}/").content.decode()
+    assert "Q3 如何评估基座模型" in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    staged = Event.objects.get().quotes.get(text__contains="(观众:笑)")
+    html = client.get(f"{EVENT}q/{staged.number}/").content.decode()
+    assert '<span class="stage">(观众:笑)</span>' in html
+
+
+def test_unknown_quote_numbers_are_404(client):
+    assert client.get(EVENT + "q/71/").status_code == 404
+    assert client.get(EVENT + "q/0/").status_code == 404
+
+
+def test_home_lists_published_events_newest_first(client):
+    make_event(quotes=4, slug="draft", title="草稿活动", published=False)
+    newer = make_event(quotes=4, slug="newer", title="更新的活动")
+    newer.date = "2030-01-01"
+    newer.save()
+    html = client.get("/").content.decode()
+    assert "草稿活动" not in html
+    assert html.index("更新的活动") < html.index("大模型训练和进化之路")
+    assert "70 段发言" in html and "AI 盐沙龙" in html
+    assert '<a href="/speakers/zhangjunlin/">张俊林</a>' in html
+
+
+def test_english_interface_under_en(client):
+    response = client.get("/en" + EVENT)
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+    assert len(quotes_on(response)) == 70
+    assert '<html lang="zh-hans">' in client.get(EVENT).content.decode()
