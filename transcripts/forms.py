@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 
 from .reader import QuoteFilters
 
@@ -25,10 +26,13 @@ class QuoteFilterForm(forms.Form):
         )
 
     def problems(self) -> list[str]:
-        messages = {"topic": "话题应当是一个编号(1、2、3…)"}
+        messages = {"topic": gettext("话题应当是一个编号(1、2、3…)")}
         self.is_valid()
         return [
-            messages.get(name, f"{name}: {' '.join(errors)}")
+            messages.get(
+                name,
+                gettext("%(field)s: %(errors)s") % {"field": name, "errors": " ".join(errors)},
+            )
             for name, errors in self.errors.items()
         ]
 

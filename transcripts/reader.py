@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Max, Prefetch, Sum
 from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils.translation import gettext
 from taggit.models import Tag
 
 from . import segmentation
@@ -136,17 +137,21 @@ def _choose(reading: EventReading) -> None:
     if filters.speaker:
         person = next((p for p in reading.people if p.slug == filters.speaker), None)
         if person is None:
-            reading.problems.append(f"本场没有这位发言人:{filters.speaker}")
+            reading.problems.append(
+                gettext("本场没有这位发言人:%(speaker)s") % {"speaker": filters.speaker}
+            )
         reading.chosen["speaker"] = person
     if filters.topic is not None:
         topic = next((t for t in reading.topics if t.number == filters.topic), None)
         if topic is None:
-            reading.problems.append(f"本场没有第 {filters.topic} 个话题")
+            reading.problems.append(
+                gettext("本场没有第 %(topic)s 个话题") % {"topic": filters.topic}
+            )
         reading.chosen["topic"] = topic
     if filters.tag:
         tag = next((t for t in reading.tags if t.slug == filters.tag), None)
         if tag is None:
-            reading.problems.append(f"本场没有标签:{filters.tag}")
+            reading.problems.append(gettext("本场没有标签:%(tag)s") % {"tag": filters.tag})
         reading.chosen["tag"] = tag
 
 

@@ -9,6 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from ..models import Event, Quote, Speaker
@@ -16,8 +17,8 @@ from ..reader import home_events
 
 
 class LatestEventsFeed(Feed):
-    title = "盐沙龙 · 最新活动实录"
-    description = "新发布的沙龙与圆桌讨论实录"
+    title = _("盐沙龙 · 最新活动实录")
+    description = _("新发布的沙龙与圆桌讨论实录")
 
     def link(self):
         return reverse("home")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from taggit.models import Tag
 
 from ..forms import SpeakerQuoteFilterForm
@@ -30,11 +31,14 @@ def speaker_detail(request, slug: str):
     event_slug = form.cleaned_data.get("event") or ""
     events = {p.event.slug: p.event for p in participations}
     if event_slug and event_slug not in events:
-        problems.append(f"{speaker.name} 没有参加活动:{event_slug}")
+        problems.append(
+            gettext("%(speaker)s 没有参加活动:%(event)s")
+            % {"speaker": speaker.name, "event": event_slug}
+        )
     if filters.topic is not None and not event_slug and len(events) == 1:
         event_slug = next(iter(events))
     if filters.topic is not None and not event_slug:
-        problems.append("按话题筛选时请先选择活动")
+        problems.append(gettext("按话题筛选时请先选择活动"))
     quotes = spoken
     if event_slug:
         quotes = quotes.filter(event__slug=event_slug)
