@@ -21,8 +21,9 @@ def demo():
 def test_home_advertises_an_atom_feed_of_published_events(client):
     make_event(quotes=3, slug="hidden", title="草稿活动", published=False)
     home = client.get("/").content.decode()
-    href = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"',
-                     home).group(1)
+    href = re.search(
+        r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', home
+    ).group(1)
     feed = client.get(href)
     assert feed["Content-Type"].startswith("application/atom+xml")
     root = ET.fromstring(feed.content)
@@ -45,8 +46,8 @@ def test_sitemap_lists_events_quotes_speakers_and_tags(client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", EVENT, EVENT + "q/3/", "/speakers/", "/speakers/zhangjunlin/", "/tags/",
-             "/tags/幻觉/"],
+    "path",
+    ["/", EVENT, EVENT + "q/3/", "/speakers/", "/speakers/zhangjunlin/", "/tags/", "/tags/幻觉/"],
 )
 def test_every_page_has_a_title_description_canonical_link_and_landmarks(client, path):
     html = client.get(path).content.decode()
