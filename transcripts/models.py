@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -110,10 +111,10 @@ class Speaker(models.Model):
 
 class Participation(models.Model):
     class Role(models.TextChoices):
-        HOST = "host", "主持人"
-        GUEST = "guest", "嘉宾"
-        AUDIENCE = "audience", "观众"
-        OTHER = "other", "其他"
+        HOST = "host", _("主持人")
+        GUEST = "guest", _("嘉宾")
+        AUDIENCE = "audience", _("观众")
+        OTHER = "other", _("其他")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="participations")

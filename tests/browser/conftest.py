@@ -66,16 +66,6 @@ def browser() -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings) -> None:
-    """Tests run with DEBUG off, whose manifest storage needs `collectstatic`; the live server
-    serves /static/ from the finders under the plain names, so templates must link those."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def demo(transactional_db):
     """The curated demo event, committed so the live server's thread sees it."""

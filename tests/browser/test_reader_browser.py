@@ -93,7 +93,6 @@ def png_size(data: bytes) -> tuple[int, int]:
                 "viewport": {"width": 390, "height": 844},
                 "is_mobile": True,
                 "has_touch": True,
-                "device_scale_factor": 2,
             },
         ),
     ],

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from ..models import Event, Quote, Speaker
@@ -33,7 +34,10 @@ class LatestEventsFeed(Feed):
         speakers = "、".join(
             p.speaker.name for p in event.participations.all() if p.role != "audience"
         )
-        return f"{event.intro}\n\n{speakers} · {event.quote_count} 段发言"
+        count = ngettext("%(count)s 段发言", "%(count)s 段发言", event.quote_count) % {
+            "count": event.quote_count
+        }
+        return f"{event.intro}\n\n{speakers} · {count}"
 
     def item_pubdate(self, event: Event) -> datetime.datetime:
         if event.date:
