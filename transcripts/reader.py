@@ -48,6 +48,18 @@ class Person:
     chars: int = 0
     share: float = 0.0
 
+    @classmethod
+    def at_event(cls, speaker: Speaker, participation: Participation | None, **details) -> Person:
+        """The speaker with their role and printed bio at one event (if they had one)."""
+        return cls(
+            speaker=speaker,
+            role=participation.role if participation else "other",
+            role_label=participation.get_role_display() if participation else "",
+            bio=participation.bio if participation else "",
+            url=details.pop("url", None) or speaker.get_absolute_url(),
+            **details,
+        )
+
     @property
     def name(self) -> str:
         return self.speaker.name
@@ -117,11 +129,9 @@ def _people(event: Event, participations: list[Participation]) -> list[Person]:
         row = stats.get(p.speaker_id, {})
         chars = row.get("chars") or 0
         people.append(
-            Person(
-                speaker=p.speaker,
-                role=p.role,
-                role_label=p.get_role_display(),
-                bio=p.bio,
+            Person.at_event(
+                p.speaker,
+                p,
                 url=reverse("speaker-detail", args=[p.speaker.slug]),
                 turns=row.get("turns", 0),
                 chars=chars,
@@ -305,13 +315,7 @@ def quotes_across_events(quotes_queryset) -> list[tuple[Event, list[Quote]]]:
     groups: dict[int, tuple[Event, list[Quote]]] = {}
     for quote in quotes:
         participation = roles.get((quote.event_id, quote.speaker_id))
-        quote.person = Person(
-            speaker=quote.speaker,
-            role=participation.role if participation else "other",
-            role_label=participation.get_role_display() if participation else "",
-            bio="",
-            url=urls[quote.speaker_id],
-        )
+        quote.person = Person.at_event(quote.speaker, participation, url=urls[quote.speaker_id])
         quote.part, quote.subject = quote.section, quote.topic
         quote.tag_list = sorted(tags.get(quote.pk, []), key=lambda t: t.name)
         quote.segments = text_segments(quote.text)

@@ -65,13 +65,7 @@ def quote_detail(request, slug: str, number: int):
         .select_related("speaker")
         .only("number", "text", "speaker__name", "event_id")
     }
-    person = Person(
-        speaker=quote.speaker,
-        role=participation.role if participation else "other",
-        role_label=participation.get_role_display() if participation else "",
-        bio=participation.bio if participation else "",
-        url=quote.speaker.get_absolute_url(),
-    )
+    person = Person.at_event(quote.speaker, participation)
     attach_details(
         [quote],
         [person],
