@@ -9,6 +9,7 @@ on a value it cannot understand, instead of guessing.
 | DJANGO_SECRET_KEY      | required unless DEBUG is on      |
 | DJANGO_ALLOWED_HOSTS   | localhost,127.0.0.1 (comma list) |
 | DATABASE_URL           | sqlite:///<project>/db.sqlite3   |
+| DJANGO_CONN_MAX_AGE    | 60 (seconds a connection is kept) |
 """
 
 from __future__ import annotations
@@ -42,6 +43,16 @@ def env_str(name: str, default: str | None = None) -> str:
     if value is None:
         raise ImproperlyConfigured(f"the environment variable {name} is required")
     return value
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -111,7 +122,10 @@ WSGI_APPLICATION = "salon_site.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=0
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        # Persistent connections: opening one per request costs more than a cached page.
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -39,10 +39,30 @@ def test_sitemap_lists_events_quotes_speakers_and_tags(client):
     xml = client.get("/sitemap.xml").content.decode()
     locations = re.findall(r"<loc>([^<]+)</loc>", xml)
     assert f"http://testserver{EVENT}" in locations
-    assert f"http://testserver{EVENT}q/70/" in locations
+    assert not any("/q/" in loc for loc in locations)  # quotes have their own sitemap
     assert "http://testserver/speakers/zhangjunlin/" in locations
     assert "http://testserver/tags/%E5%B9%BB%E8%A7%89/" in locations
     assert not any("hidden" in loc for loc in locations)
+
+
+def test_robots_txt_names_both_sitemaps_and_quote_permalinks_are_paginated(client, settings):
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in robots
+    sitemaps = re.findall(r"^Sitemap: http://testserver(\S+)$", robots, re.M)
+    assert sitemaps == ["/sitemap.xml", "/sitemap-quotes.xml"]
+    make_event(quotes=40, slug="more")
+    from transcripts.views.discovery import QuoteSitemap
+
+    QuoteSitemap.limit, limit = 100, QuoteSitemap.limit
+    try:
+        first = re.findall(
+            r"<loc>([^<]+)</loc>", client.get("/sitemap-quotes.xml").content.decode()
+        )
+        second = client.get("/sitemap-quotes.xml", {"p": 2}).content.decode()
+    finally:
+        QuoteSitemap.limit = limit
+    assert len(first) == 100 and f"http://testserver{EVENT}q/70/" in first
+    assert len(re.findall(r"<loc>", second)) == 10
 
 
 @pytest.mark.parametrize(

@@ -171,3 +171,24 @@ def test_english_interface_under_en(client):
     assert '<html lang="en">' in response.content.decode()
     assert len(quotes_on(response)) == 70
     assert '<html lang="zh-hans">' in client.get(EVENT).content.decode()
+
+
+def test_cached_pages_are_served_gzipped_to_clients_that_accept_it(client):
+    import gzip
+
+    plain = client.get(EVENT).content
+    zipped = client.get(EVENT, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert zipped["X-Page-Cache"] == "hit" and zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == plain
+    assert len(zipped.content) < len(plain) / 2
+
+
+def test_unpublishing_an_event_takes_its_cached_page_down_at_once(client):
+    assert client.get(EVENT).status_code == 200
+    assert client.get(EVENT)["X-Page-Cache"] == "hit"
+    event = Event.objects.get()
+    event.published = False
+    event.save()
+    assert client.get(EVENT).status_code == 404
+    assert client.get(EVENT, {"speaker": "zhangjunlin"}).status_code == 404

@@ -5,3 +5,6 @@ class TranscriptsConfig(AppConfig):
     name = "transcripts"
     verbose_name = "转录稿"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

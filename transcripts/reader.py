@@ -186,10 +186,14 @@ def attach_details(quotes, people, sections, topics) -> None:
     by_speaker = {p.speaker.pk: p for p in people}
     by_section = {s.pk: s for s in sections}
     by_topic = {t.pk: t for t in topics}
+    link_label = gettext("第 %(number)s 段发言的链接")
     tags: dict[int, list[Tag]] = {}
     if quotes:
-        rows = TaggedQuote.objects.filter(
-            content_object__event_id=quotes[0].event_id
+        # A few quotes: their own tags; a whole event: all its tags (no huge IN list).
+        rows = (
+            TaggedQuote.objects.filter(content_object_id__in=[q.pk for q in quotes])
+            if len(quotes) <= 200
+            else TaggedQuote.objects.filter(content_object__event_id=quotes[0].event_id)
         ).select_related("tag")
         for row in rows:
             tags.setdefault(row.content_object_id, []).append(row.tag)
@@ -199,6 +203,7 @@ def attach_details(quotes, people, sections, topics) -> None:
         quote.subject = by_topic.get(quote.topic_id)
         quote.tag_list = sorted(tags.get(quote.pk, []), key=lambda t: t.name)
         quote.segments = text_segments(quote.text)
+        quote.link_label = link_label % {"number": quote.number}
 
 
 def text_segments(text: str) -> list[tuple[bool, str]] | None:
@@ -224,7 +229,7 @@ def speaker_keywords(top: int = 10) -> dict[int, list[str]]:
     """Each speaker's distinctive words over all published quotes (TF-IDF with the IDF of our own
     corpus), cached until the corpus changes."""
     signature = Event.objects.published().aggregate(
-        changed=Max("updated_at"), events=Count("id"), quotes=Count("quotes")
+        changed=Max("updated_at"), events=Count("id", distinct=True), quotes=Count("quotes")
     )
     key = "speaker-keywords:{}:{}:{}:{}".format(
         signature["changed"].timestamp() if signature["changed"] else 0,

@@ -28,10 +28,9 @@ urlpatterns = [
     path("tags/<uslug:slug>/", people.tag_detail, name="tag-detail"),
     path("feed/", discovery.LatestEventsAtomFeed(), name="feed-atom"),
     path("feed/rss/", discovery.LatestEventsFeed(), name="feed-rss"),
+    path("sitemap.xml", sitemap, {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
     path(
-        "sitemap.xml",
-        sitemap,
-        {"sitemaps": discovery.SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
+        "sitemap-quotes.xml", sitemap, {"sitemaps": discovery.QUOTE_SITEMAPS}, name="sitemap-quotes"
     ),
+    path("robots.txt", discovery.robots_txt, name="robots"),
 ]

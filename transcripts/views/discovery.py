@@ -6,6 +6,7 @@ import datetime
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -120,10 +121,22 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
+# Quote permalinks have a sitemap of their own, paginated (?p=2...), so /sitemap.xml stays small
+# however many quotes there are; robots.txt names both.
 SITEMAPS = {
     "pages": PageSitemap,
     "events": EventSitemap,
-    "quotes": QuoteSitemap,
     "speakers": SpeakerSitemap,
     "tags": TagSitemap,
 }
+QUOTE_SITEMAPS = {"quotes": QuoteSitemap}
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap-quotes'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from ..forms import QuoteFilterForm
 from ..models import Event, Quote
 from ..reader import Person, attach_details, event_reading, home_events
-from .caching import cached_page
+from .caching import cached_page, published_event_version
 
 
 def home(request):
@@ -15,11 +16,15 @@ def home(request):
 
 
 def event_detail(request, slug: str):
-    event = get_object_or_404(Event.objects.published(), slug=slug)
-    return cached_page(request, event.updated_at.isoformat(), lambda: _event_page(request, event))
+    version, event = published_event_version(slug)
+    if version is None:
+        raise Http404("no published event with this slug")
+    return cached_page(request, version, lambda: _event_page(request, slug, event))
 
 
-def _event_page(request, event: Event):
+def _event_page(request, slug: str, event: Event | None):
+    if event is None:
+        event = get_object_or_404(Event.objects.published(), slug=slug)
     form = QuoteFilterForm(request.GET)
     reading = event_reading(event, form.filters())
     problems = form.problems() + reading.problems
