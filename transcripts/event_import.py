@@ -8,16 +8,20 @@ speaker and text did not change.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Literal
 
 from django.db import transaction
 from django.db.models import Q
+from taggit.models import Tag
 
 from . import slugs
-from .models import Event, Participation, Quote, Section, Speaker, Topic
+from .models import Event, Participation, Quote, Section, Speaker, TaggedQuote, Topic
 from .parsing import Transcript
 from .parsing import Warning as ParseWarning
+from .search import service as search
 
 
 class ImportConflict(Exception):
@@ -56,7 +60,8 @@ def event_import(*, transcript: Transcript, replace: bool = False) -> ImportResu
             carried_tags = {}
         _fill_event(event, transcript)
         speakers, new, existing = _resolve_speakers(transcript)
-        _write_contents(event, transcript, speakers, carried_tags)
+        quotes = _write_contents(event, transcript, speakers, carried_tags)
+        search.index_new_quotes(quotes)  # in this transaction: readers never see half
         return ImportResult(
             event=event,
             status=status,
@@ -97,6 +102,7 @@ def _clear(event: Event) -> dict[tuple[int, str], list[str]]:
         names = [tag.name for tag in quote.tags.all()]
         if names:
             tags[(quote.speaker_id, quote.text)] = names
+    search.remove_quotes(event.quotes.values_list("pk", flat=True))
     event.quotes.all().delete()
     event.topics.all().delete()
     event.sections.all().delete()
@@ -128,6 +134,7 @@ def _resolve_speakers(transcript: Transcript) -> tuple[dict[str, Speaker], list[
     names = [s.name for s in transcript.speakers]
     known = list(Speaker.objects.filter(Q(handle__in=handles) | Q(name__in=names)))
     resolved, new, existing = {}, [], []
+    created: list[tuple[object, Speaker]] = []
     for person in transcript.speakers:
         match = next((k for k in known if person.handle and k.handle == person.handle), None)
         match = match or next(
@@ -139,26 +146,32 @@ def _resolve_speakers(transcript: Transcript) -> tuple[dict[str, Speaker], list[
             None,
         )
         if match is None:
-            match = Speaker(
-                name=person.name,
-                handle=person.handle,
-                bio=person.bio,
-                slug=_free_speaker_slug(person),
-            )
-            match.save()
+            match = Speaker(name=person.name, handle=person.handle, bio=person.bio)
+            created.append((person, match))
             known.append(match)
             new.append(person.name)
         else:
             _fill_blanks(match, person)
             existing.append(person.name)
         resolved[person.name] = match
+    if created:
+        _create_speakers(created)
     return resolved, new, existing
 
 
-def _free_speaker_slug(person) -> str:
-    base = person.slug or slugs.speaker_slug(person.name)
-    taken = Speaker.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-    return slugs.unique_slug(base, taken)
+def _create_speakers(created: list[tuple[object, Speaker]]) -> None:
+    """Give new speakers free slugs (one query for all) and write them in one statement."""
+    bases = [person.slug or slugs.speaker_slug(person.name) for person, _ in created]
+    taken = set(
+        Speaker.objects.filter(
+            reduce(operator.or_, (Q(slug__startswith=base) for base in set(bases)))
+        ).values_list("slug", flat=True)
+    )
+    for (_, speaker), base in zip(created, bases, strict=True):
+        speaker.slug = slugs.unique_slug(base, taken)
+        taken.add(speaker.slug)
+    Speaker.objects.bulk_create([speaker for _, speaker in created])
+    search.vocabulary_changed()  # their names join the segmentation dictionary
 
 
 def _fill_blanks(speaker: Speaker, person) -> None:
@@ -173,7 +186,7 @@ def _fill_blanks(speaker: Speaker, person) -> None:
         speaker.save(update_fields=changed)
 
 
-def _write_contents(event, transcript, speakers, carried_tags) -> None:
+def _write_contents(event, transcript, speakers, carried_tags) -> list[Quote]:
     Participation.objects.bulk_create(
         Participation(event=event, speaker=speakers[s.name], role=s.role, bio=s.bio, order=i)
         for i, s in enumerate(transcript.speakers)
@@ -209,6 +222,28 @@ def _write_contents(event, transcript, speakers, carried_tags) -> None:
         for turn in transcript.turns
     )
     for quote, turn in zip(quotes, transcript.turns, strict=True):
-        tags = list(turn.tags) or carried_tags.get((quote.speaker_id, quote.text), [])
-        if tags:
-            quote.tags.add(*tags)
+        quote.tag_names = list(turn.tags) or carried_tags.get((quote.speaker_id, quote.text), [])
+    _tag(quotes)
+    return quotes
+
+
+def _tag(quotes: list[Quote]) -> None:
+    """Tag the new quotes in bulk (one query to find tags, one to link them); taggit's
+    case-insensitive matching is kept, so AGI and agi are one tag."""
+    names = {name for quote in quotes for name in quote.tag_names}
+    if not names:
+        return
+    known = {tag.name.casefold(): tag for tag in Tag.objects.filter(name__in=names)}
+    for name in sorted(names):
+        if name.casefold() not in known:
+            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+            known[name.casefold()] = tag
+    TaggedQuote.objects.bulk_create(
+        {
+            (quote.pk, known[name.casefold()].pk): TaggedQuote(
+                content_object=quote, tag=known[name.casefold()]
+            )
+            for quote in quotes
+            for name in quote.tag_names
+        }.values()
+    )

@@ -88,8 +88,17 @@ def content_words(text: str) -> list[str]:
 
 
 def search_tokens(text: str) -> list[str]:
-    """jieba's search-engine mode: the same at index and query time."""
-    return [t for t in tokenizer().lcut_for_search(text) if t.strip()]
+    """jieba's search-engine mode, the same at index and query time (without the HMM for new
+    words: the curated dictionary knows ours, and it is a fifth faster)."""
+    return tokenizer().lcut_for_search(text, HMM=False)
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a search query in precise mode. Stopwords are dropped when the query has
+    other words (大模型的幻觉 → 大模型, 幻觉) and kept when it has nothing else (我们 → 我们)."""
+    words = [w for w in tokenizer().lcut(text, HMM=False) if _CONTENT.search(w) or w.isdigit()]
+    content = [w for w in words if w not in stopwords()]
+    return content or words
 
 
 def distinctive_words(

@@ -1,14 +1,61 @@
-"""Cache bookkeeping only: a saved or deleted event forgets its cached page version."""
+"""Keeping derived data current when rows change outside the import service (the admin):
+the cached page version of an event, and the search index (through the search service).
+
+The import service writes in bulk (no signals) and indexes its event itself.
+"""
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from taggit.models import Tag
 
-from .models import Event
+from .models import Event, Quote, Speaker, Topic
+from .search import service as search
 from .views.caching import forget_event_version
 
 
 @receiver([post_save, post_delete], sender=Event, dispatch_uid="forget-event-version")
 def _forget_version(sender, instance: Event, **kwargs) -> None:
     forget_event_version(instance.slug)
+
+
+@receiver(post_save, sender=Quote, dispatch_uid="index-saved-quote")
+def _index_quote(sender, instance: Quote, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        search.index_quotes([instance.pk])
+
+
+@receiver(post_delete, sender=Quote, dispatch_uid="unindex-deleted-quote")
+def _unindex_quote(sender, instance: Quote, **kwargs) -> None:
+    search.remove_quotes([instance.pk])
+
+
+@receiver(m2m_changed, sender=Quote.tags.through, dispatch_uid="index-retagged-quote")
+def _index_retagged(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Quote):
+        search.index_quotes([instance.pk])
+    elif pk_set:  # tag.quote_set changed: pk_set holds quote ids
+        search.index_quotes(pk_set)
+
+
+@receiver(post_save, sender=Speaker, dispatch_uid="index-renamed-speaker")
+@receiver(post_save, sender=Tag, dispatch_uid="index-renamed-tag")
+def _vocabulary_changed(sender, instance, created: bool = False, raw: bool = False, **kwargs):
+    if raw:
+        return
+    search.vocabulary_changed()
+    if created:
+        return
+    if sender is Speaker:
+        search.index_quotes(Quote.objects.filter(speaker=instance))
+    else:
+        search.index_quotes(Quote.objects.filter(tags=instance))
+
+
+@receiver(post_save, sender=Topic, dispatch_uid="index-renamed-topic")
+def _index_topic(sender, instance: Topic, created: bool = False, raw: bool = False, **kwargs):
+    if not created and not raw:
+        search.index_quotes(Quote.objects.filter(topic=instance))

@@ -7,6 +7,7 @@ which, so the command can print one clear line.
 from __future__ import annotations
 
 import codecs
+import re
 
 from .transcript import ParseError
 
@@ -18,7 +19,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Control characters that never occur in a text file (tab, newlines and form feed are fine).
-_BINARY_BYTES = frozenset(range(0, 9)) | {11} | frozenset(range(14, 27)) | frozenset(range(28, 32))
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 
 
 def decode(data: bytes) -> str:
@@ -51,8 +52,7 @@ def decode(data: bytes) -> str:
             ) from None
     if "\x00" in text:
         raise ParseError("binary file (it contains NUL characters)", position=text.index("\x00"))
-    control = sum(1 for ch in text[:65536] if ord(ch) in _BINARY_BYTES)
-    if control > 8:
+    if len(_CONTROL.findall(text, 0, 65536)) > 8:
         raise ParseError("binary file (it contains control characters), not a text transcript")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():

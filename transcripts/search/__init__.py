@@ -1,0 +1,1 @@
+"""Chinese full-text search: documents, queries, one backend per database, and the service."""

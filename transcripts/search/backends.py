@@ -1,0 +1,145 @@
+"""The full-text index behind one small interface: SQLite FTS5 (the embedded default) or a
+PostgreSQL tsvector with a GIN index. Both index the same pre-segmented documents and match the
+same parsed query, so results are the same on both; only the SQL differs.
+
+A backend writes and deletes documents, and narrows an ordinary `Quote` queryset (with the
+reader's filters already applied) to the matching quotes, best first, with a `score`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+from .documents import Document
+from .query import Query, Term
+
+FTS_TABLE = "transcripts_quote_fts"
+PG_TABLE = "transcripts_quote_search"
+
+
+class SQLiteBackend:
+    """FTS5, one row per quote (rowid = quote id), columns grams, tokens and meta."""
+
+    # bm25 column weights: recall grams, jieba tokens, metadata (speaker, topic, tags)
+    WEIGHTS = (1.0, 0.5, 2.0)
+
+    def write(self, documents: Iterable[Document], *, fresh: bool = False) -> None:
+        """Insert documents, replacing older ones unless the caller knows there are none."""
+        rows = [(d.quote_id, d.grams, d.tokens, d.meta) for d in documents]
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if not fresh:
+                cursor.executemany(
+                    f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(row[0],) for row in rows]
+                )
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, grams, tokens, meta) VALUES (%s, %s, %s, %s)",
+                rows,
+            )
+
+    def delete(self, quote_ids: Iterable[int]) -> None:
+        ids = [(pk,) for pk in quote_ids]
+        if ids:
+            with connection.cursor() as cursor:
+                cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", ids)
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+
+    def match_expression(self, query: Query) -> str:
+        """Recall: every positive term as a phrase of grams, minus the negated ones. Ranking:
+        the same phrases, their jieba tokens and metadata, ORed (which keeps the recall set)."""
+        recall = " AND ".join(self._phrase("grams", t.grams, t.prefix) for t in query.positive)
+        for term in query.negative:
+            recall = f"({recall}) NOT {self._phrase('grams', term.grams, term.prefix)}"
+        boost = []
+        for term in query.positive:
+            boost.append(self._phrase("grams", term.grams, term.prefix))
+            boost.append(self._phrase("meta", term.grams, term.prefix))
+            boost.extend(self._phrase("tokens", (token,), False) for token in term.tokens)
+        return f"({recall}) AND ({' OR '.join(boost)})"
+
+    @staticmethod
+    def _phrase(column: str, grams: tuple[str, ...], prefix: bool) -> str:
+        # grams hold only CJK characters, digits and a-z: nothing to escape inside the quotes
+        return f'{column} : "{" ".join(grams)}"' + (" *" if prefix else "")
+
+    def narrow(self, quotes, query: Query):
+        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        return quotes.extra(
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = transcripts_quote.id", f"{FTS_TABLE} MATCH %s"],
+            params=[self.match_expression(query)],
+            select={"score": f"bm25({FTS_TABLE}, {weights})"},
+        ).order_by("score", "id")
+
+
+class PostgresBackend:
+    """A tsvector per quote over the pre-segmented document ('simple' configuration, so no
+    stemming): grams weighted A, metadata B, jieba tokens C; a GIN index; ts_rank to order."""
+
+    def write(self, documents: Iterable[Document], *, fresh: bool = False) -> None:
+        rows = [(d.quote_id, d.grams, d.meta, d.tokens) for d in documents]
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"""INSERT INTO {PG_TABLE} (quote_id, document) VALUES (%s,
+                    setweight(to_tsvector('simple', %s), 'A')
+                    || setweight(to_tsvector('simple', %s), 'B')
+                    || setweight(to_tsvector('simple', %s), 'C'))
+                    ON CONFLICT (quote_id) DO UPDATE SET document = EXCLUDED.document""",
+                rows,
+            )
+
+    def delete(self, quote_ids: Iterable[int]) -> None:
+        ids = list(quote_ids)
+        if ids:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {PG_TABLE} WHERE quote_id = ANY(%s)", [ids])
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {PG_TABLE}")
+
+    def match_expression(self, query: Query) -> str:
+        recall = " & ".join(self._phrase(t, "A") for t in query.positive)
+        for term in query.negative:
+            recall += f" & !({self._phrase(term, 'A')})"
+        boost = []
+        for term in query.positive:
+            boost += [self._phrase(term, "A"), self._phrase(term, "B")]
+            boost += [f"'{token}':C" for token in term.tokens]
+        return f"({recall}) & ({' | '.join(boost)})"
+
+    @staticmethod
+    def _phrase(term: Term, weight: str) -> str:
+        grams = [f"'{gram}':{weight}" for gram in term.grams]
+        if term.prefix:
+            grams[-1] = f"'{term.grams[-1]}':*{weight}"
+        return "(" + " <-> ".join(grams) + ")"
+
+    def narrow(self, quotes, query: Query):
+        expression = self.match_expression(query)
+        return quotes.extra(
+            tables=[PG_TABLE],
+            where=[
+                f"{PG_TABLE}.quote_id = transcripts_quote.id",
+                f"{PG_TABLE}.document @@ to_tsquery('simple', %s)",
+            ],
+            params=[expression],
+            select={"score": f"-ts_rank({PG_TABLE}.document, to_tsquery('simple', %s))"},
+            select_params=[expression],
+        ).order_by("score", "id")
+
+
+def backend() -> SQLiteBackend | PostgresBackend:
+    if connection.vendor == "postgresql":
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        return SQLiteBackend()
+    raise NotImplementedError(f"no search backend for {connection.vendor}")

@@ -1,0 +1,258 @@
+"""The search service: keeps the index current and answers queries, from one place.
+
+`index_quotes` / `remove_quotes` are called by the import service (in its transaction) and by the
+signal receivers for admin edits; `rebuild` refills the whole index. `quote_search` parses the
+query, applies the reader's filters with the ORM, lets the backend narrow and rank, and builds
+highlighted snippets for one page of results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils.safestring import SafeString
+from taggit.models import Tag
+
+from .. import segmentation
+from ..models import Event, Quote, Speaker, TaggedQuote
+from ..slugs import speaker_slug
+from .backends import backend
+from .documents import Document, build_document
+from .highlight import snippet
+from .query import Query, QueryError, parse_query
+
+BATCH = 1000
+MAX_PAGE_SIZE = 200
+VOCABULARY_VERSION_KEY = "search-vocabulary-version"
+_loaded_vocabulary: list[object] = [None]
+
+
+# Vocabulary ------------------------------------------------------------------------------------
+
+
+def vocabulary_changed() -> None:
+    """Tags or speakers changed: every process reloads the segmentation vocabulary."""
+    try:
+        cache.incr(VOCABULARY_VERSION_KEY)
+    except ValueError:
+        cache.set(VOCABULARY_VERSION_KEY, 1, None)
+
+
+def ensure_vocabulary() -> None:
+    """jieba keeps tag names and speaker names whole; reload them when they have changed."""
+    version = cache.get(VOCABULARY_VERSION_KEY, 0)
+    if _loaded_vocabulary[0] == version:
+        return
+    words = list(Tag.objects.values_list("name", flat=True))
+    words += Speaker.objects.values_list("name", flat=True)
+    segmentation.add_vocabulary(words)
+    _loaded_vocabulary[0] = version
+
+
+# Indexing --------------------------------------------------------------------------------------
+
+
+def _documents(quotes: Iterable[Quote]) -> list[Document]:
+    quotes = list(quotes)
+    tags: dict[int, list[str]] = {}
+    rows = TaggedQuote.objects.filter(content_object__in=[q.pk for q in quotes]).values_list(
+        "content_object_id", "tag__name"
+    )
+    for quote_id, name in rows:
+        tags.setdefault(quote_id, []).append(name)
+    return [
+        build_document(
+            q.pk,
+            q.text,
+            speaker=q.speaker.name,
+            topic=q.topic.title if q.topic else "",
+            tags=tags.get(q.pk, []),
+        )
+        for q in quotes
+    ]
+
+
+def index_quotes(quotes, *, fresh: bool = False) -> int:
+    """(Re)index these quotes (a queryset or ids); `fresh` when none of them is indexed yet
+    (just created). Returns how many were indexed."""
+    if not hasattr(quotes, "model"):
+        quotes = Quote.objects.filter(pk__in=list(quotes))
+    ensure_vocabulary()
+    quotes = quotes.select_related("speaker", "topic").order_by("pk")
+    search = backend()
+    done = 0
+    last = 0
+    while True:
+        batch = list(quotes.filter(pk__gt=last)[:BATCH])
+        if not batch:
+            return done
+        search.write(_documents(batch), fresh=fresh)
+        done += len(batch)
+        last = batch[-1].pk
+
+
+def index_new_quotes(quotes: list[Quote]) -> None:
+    """Index quotes just written by the import service, from what it holds in memory: each
+    quote with its `speaker`, `topic` and `tag_names` (no query, nothing to replace)."""
+    ensure_vocabulary()
+    backend().write(
+        [
+            build_document(
+                q.pk,
+                q.text,
+                speaker=q.speaker.name,
+                topic=q.topic.title if q.topic else "",
+                tags=q.tag_names,
+            )
+            for q in quotes
+        ],
+        fresh=True,
+    )
+
+
+def remove_quotes(quote_ids: Iterable[int]) -> None:
+    backend().delete(quote_ids)
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> int:
+    """Empty the index and index every quote; `progress(n)` after each batch."""
+    search = backend()
+    search.clear()
+    ensure_vocabulary()
+    quotes = Quote.objects.select_related("speaker", "topic").order_by("pk")
+    done, last = 0, 0
+    while batch := list(quotes.filter(pk__gt=last)[:BATCH]):
+        search.write(_documents(batch), fresh=True)
+        done += len(batch)
+        last = batch[-1].pk
+        if progress:
+            progress(len(batch))
+    return done
+
+
+# Searching -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    event: str = ""
+    speaker: str = ""
+    topic: int | None = None
+    tag: str = ""
+
+
+@dataclass
+class Hit:
+    quote: Quote
+    snippet: SafeString
+    score: float
+
+
+@dataclass
+class SearchResults:
+    query: Query | None
+    filters: SearchFilters
+    page: int
+    page_size: int
+    error: str = ""
+    speakers: list[Speaker] = field(default_factory=list)
+    _matches: object = None  # the narrowed queryset
+
+    @cached_property
+    def count(self) -> int:
+        return self._matches.count() if self._matches is not None else 0
+
+    @cached_property
+    def hits(self) -> list[Hit]:
+        if self._matches is None:
+            return []
+        offset = (self.page - 1) * self.page_size
+        quotes = list(
+            self._matches.select_related("event", "speaker", "section", "topic")[
+                offset : offset + self.page_size
+            ]
+        )
+        return [Hit(q, snippet(q.text, self.query.positive), q.score) for q in quotes]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @cached_property
+    def by_speaker(self) -> list[dict]:
+        """How many results each speaker has, to narrow down."""
+        if self._matches is None:
+            return []
+        rows = (
+            self._matches.order_by()
+            .values("speaker__slug", "speaker__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "speaker__slug")
+        )
+        return list(rows[:20])
+
+    @cached_property
+    def by_event(self) -> list[dict]:
+        if self._matches is None:
+            return []
+        rows = (
+            self._matches.order_by()
+            .values("event__slug", "event__title")
+            .annotate(n=Count("id"))
+            .order_by("-n", "event__slug")
+        )
+        return list(rows[:20])
+
+
+def quote_search(
+    raw: str, filters: SearchFilters = SearchFilters(), *, page: int = 1, page_size: int = 20
+) -> SearchResults:
+    """Ranked, filtered, paginated results; a query that cannot be searched gives results with
+    an `error` for the reader instead of raising."""
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    results = SearchResults(query=None, filters=filters, page=max(1, page), page_size=page_size)
+    results.speakers = speaker_suggestions(raw)
+    try:
+        ensure_vocabulary()
+        results.query = parse_query(raw)
+    except QueryError as error:
+        results.error = str(error)
+        return results
+    results._matches = backend().narrow(_filtered(filters), results.query)
+    return results
+
+
+def _filtered(filters: SearchFilters):
+    quotes = Quote.objects.filter(event__published=True)
+    if filters.event:
+        quotes = quotes.filter(event__slug=filters.event)
+    if filters.speaker:
+        quotes = quotes.filter(speaker__slug=filters.speaker)
+    if filters.topic is not None:
+        quotes = quotes.filter(topic__number=filters.topic)
+    if filters.tag:
+        quotes = quotes.filter(tags__slug=filters.tag)
+    return quotes
+
+
+def speaker_suggestions(raw: str) -> list[Speaker]:
+    """Speakers whose name, pinyin or handle is the query (刘知远, liuzhiyuan, zibuyu9), among
+    those who speak in a published event."""
+    text = (raw or "").strip()
+    if not text or len(text) > 50:
+        return []
+    ascii_form = speaker_slug(text) if text.isascii() else ""
+    condition = Q(name=text) | Q(handle__iexact=text.lstrip("@"))
+    if ascii_form:
+        condition |= Q(slug=ascii_form) | Q(slug=ascii_form.replace("-", ""))
+    return list(
+        Speaker.objects.filter(condition, participations__event__published=True).distinct()[:5]
+    )
+
+
+def published_events() -> list[Event]:
+    return list(Event.objects.published().newest_first().only("slug", "title"))
