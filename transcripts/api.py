@@ -17,9 +17,10 @@ from django.urls import path, reverse
 from ninja import NinjaAPI, Query, Schema, Status, Swagger
 from ninja.renderers import JSONRenderer
 
-from .forms import QuoteFilterForm
+from .forms import QuoteFilterForm, SearchForm
 from .models import Event, Participation, Quote, Topic
 from .reader import event_reading, home_events, speakers_with_stats, tags_with_counts
+from .search.service import quote_search
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -307,6 +308,104 @@ def speaker_detail(request, slug: str):
 def tag_list(request):
     """Tags on published quotes, most used first (1 query)."""
     return tags_with_counts()
+
+
+class SearchHitOut(Schema):
+    event: str
+    event_title: str
+    number: int
+    speaker: str
+    speaker_name: str
+    topic: int | None
+    text: str
+    snippet: str
+    url: str
+    score: float
+
+
+class SpeakerLink(Schema):
+    slug: str
+    name: str
+    url: str
+
+    @staticmethod
+    def resolve_url(speaker) -> str:
+        return speaker.get_absolute_url()
+
+
+class Facet(Schema):
+    slug: str
+    name: str
+    count: int
+
+
+class SearchOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[SearchHitOut]
+    speakers: list[SpeakerLink]
+    by_speaker: list[Facet]
+    by_event: list[Facet]
+
+
+class SearchError(Schema):
+    detail: str
+    speakers: list[SpeakerLink] = []
+
+
+@api.get("/search", response={200: SearchOut, 400: SearchError}, tags=["search"])
+def search(
+    request,
+    q: str = Query(..., description='words (all must occur), "a phrase", -excluded'),
+    event: str = Query("", description="an event slug"),
+    speaker: str = Query("", description="a speaker slug"),
+    topic: str = Query("", description="a topic number (within the event)"),
+    tag: str = Query("", description="a tag slug"),
+    page: str = Query("1", description="page number, from 1"),
+    page_size: str = Query("20", description="results per page, at most 200"),
+):
+    """Ranked full-text search over published quotes, with the reader filters. Each result names
+    its event slug and quote number; `snippet` is escaped HTML with the matches in <mark>.
+    A query that cannot be searched (nothing but punctuation, too long…) is a 400 with a message."""
+    form = SearchForm(request.GET)
+    if form.problems():
+        return Status(400, {"detail": " ".join(form.problems())})
+    size = int(page_size) if page_size.isdigit() else 20
+    results = quote_search(
+        q, form.search_filters(), page=form.cleaned_data.get("page") or 1, page_size=size
+    )
+    if results.error:
+        return Status(400, {"detail": results.error, "speakers": results.speakers})
+    return {
+        "count": results.count,
+        "page": results.page,
+        "page_size": results.page_size,
+        "results": [
+            {
+                "event": hit.quote.event.slug,
+                "event_title": hit.quote.event.title,
+                "number": hit.quote.number,
+                "speaker": hit.quote.speaker.slug,
+                "speaker_name": hit.quote.speaker.name,
+                "topic": hit.quote.topic.number if hit.quote.topic else None,
+                "text": hit.quote.text,
+                "snippet": str(hit.snippet),
+                "url": reverse("quote-detail", args=[hit.quote.event.slug, hit.quote.number]),
+                "score": hit.score,
+            }
+            for hit in results.hits
+        ],
+        "speakers": results.speakers,
+        "by_speaker": [
+            {"slug": r["speaker__slug"], "name": r["speaker__name"], "count": r["n"]}
+            for r in results.by_speaker
+        ],
+        "by_event": [
+            {"slug": r["event__slug"], "name": r["event__title"], "count": r["n"]}
+            for r in results.by_event
+        ],
+    }
 
 
 urlpatterns = [path("", api.urls)]

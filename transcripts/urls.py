@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from .views import discovery, events, people
+from .views import discovery, events, people, search
 
 
 class UnicodeSlugConverter:
@@ -24,6 +24,7 @@ urlpatterns = [
     path("events/<slug:slug>/q/<int:number>/", events.quote_detail, name="quote-detail"),
     path("speakers/", people.speaker_list, name="speaker-list"),
     path("speakers/<slug:slug>/", people.speaker_detail, name="speaker-detail"),
+    path("search/", search.search, name="search"),
     path("tags/", people.tag_list, name="tag-list"),
     path("tags/<uslug:slug>/", people.tag_detail, name="tag-detail"),
     path("feed/", discovery.LatestEventsAtomFeed(), name="feed-atom"),

@@ -1,0 +1,251 @@
+"""Chinese full-text search: exact recall, ranking, highlighting, both scripts, filters, and
+queries that cannot hurt. Runs on SQLite and (make test-postgres) on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from transcripts.models import Event, Quote
+from transcripts.search import service
+from transcripts.search.documents import normalize
+
+from .factories import import_demo, make_event
+
+pytestmark = pytest.mark.django_db
+TERMS = ["幻觉", "百模大战", "基座模型", "PPO", "AGI", "推荐", "强化学习", "算力", "数据", "语言"]
+
+
+@pytest.fixture(autouse=True)
+def demo():
+    return import_demo()
+
+
+def truth(term: str) -> set[int]:
+    """The quotes whose text contains the term (case- and script-insensitively)."""
+    wanted = normalize(term)
+    return {q.number for q in Quote.objects.all() if wanted in normalize(q.text)}
+
+
+def api_numbers(client, **params) -> tuple[int, set[int], dict]:
+    response = client.get("/api/search", {"page_size": 200, **params})
+    assert response.status_code == 200, response.content
+    data = response.json()
+    return data["count"], {r["number"] for r in data["results"]}, data
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_results_are_exactly_the_quotes_containing_the_term(client, term):
+    count, numbers, _ = api_numbers(client, q=term)
+    assert numbers == truth(term) and count == len(numbers) > 0
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_the_page_highlights_every_shown_match(client, term):
+    html = client.get("/search/", {"q": term}).content.decode()
+    marks = re.findall(r"<mark>([^<]+)</mark>", html)
+    assert marks and all(normalize(mark) == normalize(term) for mark in marks)
+    assert len(re.findall(r'class="hit"', html)) == min(20, len(truth(term)))
+
+
+def test_jieba_context_does_not_hide_matches():
+    """拼算力 is one jieba token; cut_for_search splits 大模型 and 基座模型: all still match."""
+    assert any("拼算力" in q.text for q in Quote.objects.filter(number__in=truth("算力")))
+    assert service.quote_search("算力").count == len(truth("算力")) == 4
+    assert service.quote_search("大模型").count == len(truth("大模型"))
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"), [("幻覺", "幻觉"), ("數據", "数据"), ("語言", "语言")]
+)
+def test_traditional_queries_find_simplified_quotes(client, traditional, simplified):
+    count, numbers, data = api_numbers(client, q=traditional)
+    assert numbers == truth(simplified) and count > 0
+    assert f"<mark>{simplified}</mark>" in data["results"][0]["snippet"]
+
+
+def test_simplified_queries_find_a_traditional_transcript(client, tmp_path):
+    event = {
+        "event": {"title": "繁體座談", "slug": "fanti", "published": True},
+        "speakers": [{"name": "陳老師", "slug": "chen", "role": "guest"}],
+        "quotes": [
+            {"number": 1, "speaker": "chen", "text": "大型語言模型的幻覺問題,需要更多數據。"},
+            {"number": 2, "speaker": "chen", "text": "謝謝大家。"},
+        ],
+    }
+    path = tmp_path / "fanti.json"
+    path.write_text(json.dumps(event, ensure_ascii=False), encoding="utf-8")
+    call_command("import_event", str(path), stdout=None)
+    for simplified in ("幻觉", "语言", "数据"):
+        count, _, data = api_numbers(client, q=simplified, event="fanti")
+        assert count == 1
+        assert data["results"][0]["snippet"].count("<mark>") == 1
+        assert "幻覺" in data["results"][0]["snippet"]  # the original script is shown
+
+
+def test_words_phrases_and_exclusions(client):
+    both = truth("大模型") & truth("幻觉")
+    assert api_numbers(client, q="大模型 幻觉")[1] == both
+    assert api_numbers(client, q="大模型的幻觉")[1] == both  # 的 is dropped, words are ANDed
+    assert api_numbers(client, q="大模型 -幻觉")[1] == truth("大模型") - truth("幻觉")
+    assert api_numbers(client, q='"基座模型"')[1] == truth("基座模型")
+    assert api_numbers(client, q='"模型的评估"')[1] == truth("模型的评估")
+    assert api_numbers(client, q="ppo")[1] == truth("PPO")
+
+
+def test_results_are_ranked_and_paginated(client):
+    first = client.get("/api/search", {"q": "大模型", "page_size": 10}).json()
+    second = client.get("/api/search", {"q": "大模型", "page_size": 10, "page": 2}).json()
+    assert first["count"] == len(truth("大模型")) > 20
+    scores = [r["score"] for r in first["results"]]
+    assert scores == sorted(scores)  # best (lowest) first
+    assert not {r["number"] for r in first["results"]} & {r["number"] for r in second["results"]}
+    html = client.get("/search/", {"q": "大模型"}).content.decode()
+    assert 'rel="next"' in html and "第 1 页" in html
+
+
+def test_filters_combine_with_search(client):
+    zhang = {q.number for q in Quote.objects.filter(speaker__slug="zhangjunlin")}
+    assert api_numbers(client, q="大模型", speaker="zhangjunlin")[1] == truth("大模型") & zhang
+    q3 = {q.number for q in Quote.objects.filter(topic__number=10)}
+    assert api_numbers(client, q="模型", topic=10)[1] == truth("模型") & q3
+    tagged = {q.number for q in Quote.objects.filter(tags__slug="幻觉")}
+    assert api_numbers(client, q="模型", tag="幻觉")[1] == truth("模型") & tagged
+    in_demo = truth("大模型")
+    make_event(quotes=30, slug="other")
+    count, _, data = api_numbers(client, q="大模型")
+    assert {e["slug"] for e in data["by_event"]} == {
+        "other",
+        "da-mo-xing-xun-lian-he-jin-hua-zhi-lu",
+    }
+    only_demo = api_numbers(client, q="大模型", event="da-mo-xing-xun-lian-he-jin-hua-zhi-lu")
+    assert only_demo[1] == in_demo and only_demo[0] < count
+
+
+def test_counts_per_speaker_and_per_event_narrow_down(client):
+    _, _, data = api_numbers(client, q="数据")
+    by_speaker = {f["slug"]: f["count"] for f in data["by_speaker"]}
+    assert sum(by_speaker.values()) == data["count"]
+    for slug, n in by_speaker.items():
+        assert api_numbers(client, q="数据", speaker=slug)[0] == n
+    html = client.get("/search/", {"q": "数据"}).content.decode()
+    assert "speaker=zhangjunlin" in html and "按活动" in html
+
+
+def test_unpublished_events_are_not_searched(client):
+    Event.objects.update(published=False)
+    assert api_numbers(client, q="幻觉")[0] == 0
+
+
+@pytest.mark.parametrize("query", ["刘知远", "liuzhiyuan", "LiuZhiyuan", "zibuyu9"])
+def test_a_speaker_name_or_pinyin_offers_the_speaker_page_first(client, query):
+    html = client.get("/search/", {"q": query}).content.decode()
+    suggestion = html.index('class="suggestion"')
+    assert '<a href="/speakers/liuzhiyuan/" lang="zh">刘知远</a>' in html[suggestion:]
+    assert suggestion < html.index("找到")
+    assert client.get("/api/search", {"q": query}).json()["speakers"][0]["slug"] == "liuzhiyuan"
+
+
+HOSTILE = [
+    '"',
+    '""',
+    "(",
+    ")",
+    "*",
+    "AND",
+    "OR NOT",
+    "NEAR(",
+    "a:b",
+    "'; DROP TABLE x; --",
+    "\\",
+    "^",
+    "-",
+    "%",
+    "%%",
+    "<script>alert(1)</script>",
+    "模型" * 5000,
+    " ",
+    "\x00",
+    "🙂",
+    "{}[]",
+    "grams : 大模",
+    'tokens:"x" OR 1',
+    "-幻觉",
+    "我们",
+    "的",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_get_a_page_or_a_400_never_an_error(client, query):
+    page = client.get("/search/", {"q": query})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    api = client.get("/api/search", {"q": query})
+    assert api.status_code in (200, 400)
+    if api.status_code == 400:
+        assert api.json()["detail"]
+        assert 'class="problem"' in html or not query.strip()  # blank: just the search form
+    assert Quote.objects.count() == 70
+
+
+def test_too_long_and_empty_queries_explain_themselves(client):
+    assert "太长" in client.get("/search/", {"q": "模型" * 5000}).content.decode()
+    assert "至少输入一个要查找的词" in client.get("/search/", {"q": "-幻觉"}).content.decode()
+    assert "没有可以搜索的词" in client.get("/search/", {"q": "!!!"}).content.decode()
+    assert client.get("/search/").status_code == 200  # the empty form
+
+
+def test_the_index_follows_edits_deletes_and_retagging(client):
+    quote = Quote.objects.get(number=1)
+    quote.text += "量子计算"
+    quote.save()
+    assert api_numbers(client, q="量子计算")[1] == {1}
+    quote.tags.add("量子")
+    assert service.quote_search("量子").count == 1
+    quote.delete()
+    assert api_numbers(client, q="量子计算")[0] == 0
+    assert api_numbers(client, q="幻觉")[1] == truth("幻觉")
+
+
+def test_reimporting_replaces_the_index_entries(client):
+    from .conftest import DEMO
+
+    call_command("import_event", str(DEMO), "--replace", stdout=None)
+    assert api_numbers(client, q="幻觉")[1] == truth("幻觉")
+    assert service.quote_search("幻觉").count == len(truth("幻觉"))
+
+
+def test_rebuild_search_index_restores_an_emptied_index(client):
+    from io import StringIO
+
+    from transcripts.search.backends import backend
+
+    backend().clear()
+    assert api_numbers(client, q="幻觉")[0] == 0
+    out, err = StringIO(), StringIO()
+    call_command("rebuild_search_index", stdout=out, stderr=err)
+    assert "indexed 70 quotes" in out.getvalue() and "70/70" in err.getvalue()
+    assert api_numbers(client, q="幻觉")[1] == truth("幻觉")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    q=st.text(max_size=300),
+    speaker=st.text(max_size=30),
+    topic=st.text(max_size=8),
+    tag=st.text(max_size=30),
+    page=st.text(max_size=6),
+)
+def test_any_query_and_filters_answer_200_or_400(client, q, speaker, topic, tag, page):
+    params = {"q": q, "speaker": speaker, "topic": topic, "tag": tag, "page": page}
+    assert client.get("/search/", params).status_code == 200
+    assert client.get("/api/search", params).status_code in (200, 400)
