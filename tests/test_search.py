@@ -249,3 +249,33 @@ def test_any_query_and_filters_answer_200_or_400(client, q, speaker, topic, tag,
     params = {"q": q, "speaker": speaker, "topic": topic, "tag": tag, "page": page}
     assert client.get("/search/", params).status_code == 200
     assert client.get("/api/search", params).status_code in (200, 400)
+
+
+def test_the_search_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    """Search cost in queries does not grow with the number of quotes or results: speaker
+    suggestions, count, one page of hits, per-speaker and per-event counts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/search/", {"q": "模型"})  # loads the segmentation vocabulary
+    with CaptureQueriesContext(connection) as small:
+        client.get("/search/", {"q": "模型"})
+    make_event(quotes=600, slug="bigger")
+    client.get("/search/", {"q": "模型"})
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/search/", {"q": "模型"})
+    assert len(small) == len(large) == 5, [q["sql"][:80] for q in large.captured_queries]
+    assert "找到 6" in response.content.decode()  # hundreds of results, still 5 queries
+
+
+def test_new_tags_join_the_segmentation_dictionary():
+    """A tag editors create is kept whole when queries are cut into words."""
+    from taggit.models import Tag
+
+    from transcripts import segmentation
+
+    service.ensure_vocabulary()
+    assert segmentation.query_words("具身智能体研究") != ["具身智能体", "研究"]
+    Tag.objects.create(name="具身智能体")
+    service.ensure_vocabulary()
+    assert segmentation.query_words("具身智能体研究") == ["具身智能体", "研究"]
