@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# The PostgreSQL server `make test-postgres` uses; pytest-django creates and drops test_<name> on it.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/salon_ci
 # Development commands run with DEBUG on (and its development-only secret key) unless told otherwise.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-0123456789 \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: install run demo test test-browser lint format bench clean
+.PHONY: install run demo test test-postgres test-browser lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +33,11 @@ run: demo
 
 test: install
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same suite against PostgreSQL (--create-db: a test database left by an interrupted run is
+# dropped and made again).
+test-postgres: install
+	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
 
 # Browser tests (system chromium + fonts-noto-cjk; screenshots land in test-artifacts/).
 test-browser: install

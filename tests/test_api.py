@@ -194,6 +194,7 @@ def test_openapi_schema_documents_every_endpoint(client):
         "/api/speakers",
         "/api/speakers/{slug}",
         "/api/tags",
+        "/api/search",
     }
     quotes = schema["paths"]["/api/events/{slug}/quotes"]["get"]
     assert {p["name"] for p in quotes["parameters"]} == {"slug", "speaker", "topic", "tag"}

@@ -9,13 +9,33 @@ SQLITE = [
 ]
 SQLITE_REVERSE = ["DROP TABLE transcripts_quote_fts"]
 POSTGRES = [
+    # No foreign key to transcripts_quote: PostgreSQL refuses to TRUNCATE a table another one
+    # references, and Django's flush (`manage.py flush`, transactional tests) truncates its own
+    # tables only. Triggers do what ON DELETE CASCADE did, and follow a TRUNCATE too.
     "CREATE TABLE transcripts_quote_search ("
-    " quote_id bigint PRIMARY KEY REFERENCES transcripts_quote (id)"
-    " ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
+    " quote_id bigint PRIMARY KEY,"
     " document tsvector NOT NULL)",
     "CREATE INDEX transcripts_quote_search_document ON transcripts_quote_search USING GIN (document)",
+    "CREATE FUNCTION transcripts_quote_search_forget() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    " DELETE FROM transcripts_quote_search WHERE quote_id IN (SELECT id FROM deleted_quotes);"
+    " RETURN NULL;"
+    " END $$",
+    "CREATE TRIGGER transcripts_quote_search_forget AFTER DELETE ON transcripts_quote"
+    " REFERENCING OLD TABLE AS deleted_quotes"
+    " FOR EACH STATEMENT EXECUTE FUNCTION transcripts_quote_search_forget()",
+    "CREATE FUNCTION transcripts_quote_search_truncate() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN TRUNCATE transcripts_quote_search; RETURN NULL; END $$",
+    "CREATE TRIGGER transcripts_quote_search_truncate AFTER TRUNCATE ON transcripts_quote"
+    " FOR EACH STATEMENT EXECUTE FUNCTION transcripts_quote_search_truncate()",
 ]
-POSTGRES_REVERSE = ["DROP TABLE transcripts_quote_search"]
+POSTGRES_REVERSE = [
+    "DROP TRIGGER IF EXISTS transcripts_quote_search_truncate ON transcripts_quote",
+    "DROP TRIGGER IF EXISTS transcripts_quote_search_forget ON transcripts_quote",
+    "DROP FUNCTION IF EXISTS transcripts_quote_search_truncate()",
+    "DROP FUNCTION IF EXISTS transcripts_quote_search_forget()",
+    "DROP TABLE transcripts_quote_search",
+]
 
 
 def _run(statements_by_vendor):

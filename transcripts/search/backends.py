@@ -79,22 +79,59 @@ class SQLiteBackend:
 
 
 class PostgresBackend:
-    """A tsvector per quote over the pre-segmented document ('simple' configuration, so no
-    stemming): grams weighted A, metadata B, jieba tokens C; a GIN index; ts_rank to order."""
+    """A tsvector per quote over the pre-segmented document: grams weighted A, metadata B, jieba
+    tokens C; a GIN index; ts_rank to order.
+
+    The tsvector and the tsquery are written as literals (`::tsvector`, `::tsquery`), not through
+    `to_tsvector`/`to_tsquery`: the documents are already segmented, and PostgreSQL's parser
+    would segment them again, its own way and per the database's locale (1e5x becomes the
+    number 1e5 and the word x; code points it does not know as letters vanish, as do words
+    over 2,047 bytes). Literals keep exactly our lexemes at exactly our positions, as FTS5 sees
+    them. Limits of the format: positions stop at 16383 and a lexeme keeps at most 256 of them,
+    so a phrase beyond ~16,000 grams into one quote is not found.
+    """
+
+    # ts_rank weights {D, C, B, A}: tokens C, metadata B, grams A, in the ratios of
+    # SQLiteBackend.WEIGHTS (bm25 grams 1.0, tokens 0.5, meta 2.0); each must be at most 1.
+    RANK_WEIGHTS = "{0, 0.25, 1.0, 0.5}"
+    # ts_rank normalisation 1: divide by 1 + log(document length), as bm25 favours short quotes
+    RANK_NORMALIZATION = 1
+    MAX_LEXEME_BYTES = 2046  # PostgreSQL refuses longer lexemes
 
     def write(self, documents: Iterable[Document], *, fresh: bool = False) -> None:
-        rows = [(d.quote_id, d.grams, d.meta, d.tokens) for d in documents]
+        rows = [(d.quote_id, self.vector(d)) for d in documents]
         if not rows:
             return
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"""INSERT INTO {PG_TABLE} (quote_id, document) VALUES (%s,
-                    setweight(to_tsvector('simple', %s), 'A')
-                    || setweight(to_tsvector('simple', %s), 'B')
-                    || setweight(to_tsvector('simple', %s), 'C'))
+                f"""INSERT INTO {PG_TABLE} (quote_id, document) VALUES (%s, %s::tsvector)
                     ON CONFLICT (quote_id) DO UPDATE SET document = EXCLUDED.document""",
                 rows,
             )
+
+    @classmethod
+    def vector(cls, document: Document) -> str:
+        """The tsvector literal of a document: grams at positions 1..n (A), then the metadata
+        (B), then the jieba tokens (C), a position left free between parts. A lexeme may repeat:
+        PostgreSQL merges its positions, clamps them at 16383 and keeps 256 of them."""
+        from .documents import RUN
+
+        entries: list[str] = []
+        position = 1
+        for weight, text in (
+            ("A", document.grams),
+            ("B", document.meta),
+            # as the FTS5 tokenizer does: drop the punctuation tokens
+            ("C", " ".join(RUN.findall(document.tokens))),
+        ):
+            if "'" in text or "\\" in text:  # never in our documents; for safety
+                text = text.replace("\\", "\\\\").replace("'", "''")
+            words = text.split()
+            if max(map(len, words), default=0) > cls.MAX_LEXEME_BYTES // 3:  # rare
+                words = [w for w in words if len(w.encode()) <= cls.MAX_LEXEME_BYTES]
+            entries.extend(f"'{word}':{p}{weight}" for p, word in enumerate(words, position))
+            position += len(words) + 1
+        return " ".join(entries)
 
     def delete(self, quote_ids: Iterable[int]) -> None:
         ids = list(quote_ids)
@@ -107,20 +144,23 @@ class PostgresBackend:
             cursor.execute(f"DELETE FROM {PG_TABLE}")
 
     def match_expression(self, query: Query) -> str:
+        """A tsquery literal. Recall: every positive term as a phrase of grams (A), minus the
+        negated ones. Ranking: the same phrases, in the metadata too (B), and their jieba tokens
+        (C), ORed (which keeps the recall set)."""
         recall = " & ".join(self._phrase(t, "A") for t in query.positive)
         for term in query.negative:
-            recall += f" & !({self._phrase(term, 'A')})"
+            recall += f" & !{self._phrase(term, 'A')}"
         boost = []
         for term in query.positive:
             boost += [self._phrase(term, "A"), self._phrase(term, "B")]
-            boost += [f"'{token}':C" for token in term.tokens]
+            boost += [f"{self._quoted(token)}:C" for token in term.tokens]
         return f"({recall}) & ({' | '.join(boost)})"
 
     @staticmethod
     def _phrase(term: Term, weight: str) -> str:
-        grams = [f"'{gram}':{weight}" for gram in term.grams]
+        grams = [f"{PostgresBackend._quoted(gram)}:{weight}" for gram in term.grams]
         if term.prefix:
-            grams[-1] = f"'{term.grams[-1]}':*{weight}"
+            grams[-1] = f"{PostgresBackend._quoted(term.grams[-1])}:*{weight}"
         return "(" + " <-> ".join(grams) + ")"
 
     def narrow(self, quotes, query: Query):
@@ -129,12 +169,23 @@ class PostgresBackend:
             tables=[PG_TABLE],
             where=[
                 f"{PG_TABLE}.quote_id = transcripts_quote.id",
-                f"{PG_TABLE}.document @@ to_tsquery('simple', %s)",
+                f"{PG_TABLE}.document @@ %s::tsquery",
             ],
             params=[expression],
-            select={"score": f"-ts_rank({PG_TABLE}.document, to_tsquery('simple', %s))"},
+            select={
+                "score": f"-ts_rank('{self.RANK_WEIGHTS}', {PG_TABLE}.document, %s::tsquery,"
+                f" {self.RANK_NORMALIZATION})"
+            },
             select_params=[expression],
         ).order_by("score", "id")
+
+    @staticmethod
+    def _quoted(lexeme: str) -> str:
+        """A lexeme in a tsvector/tsquery literal: in single quotes, quotes and backslashes
+        doubled (ours hold only CJK characters, digits and a-z; this is for safety)."""
+        if "'" in lexeme or "\\" in lexeme:
+            lexeme = lexeme.replace("\\", "\\\\").replace("'", "''")
+        return f"'{lexeme}'"
 
 
 def backend() -> SQLiteBackend | PostgresBackend:

@@ -242,7 +242,7 @@ def _filtered(filters: SearchFilters):
 def speaker_suggestions(raw: str) -> list[Speaker]:
     """Speakers whose name, pinyin or handle is the query (刘知远, liuzhiyuan, zibuyu9), among
     those who speak in a published event."""
-    text = (raw or "").strip()
+    text = (raw or "").replace("\x00", "").strip()
     if not text or len(text) > 50:
         return []
     ascii_form = speaker_slug(text) if text.isascii() else ""

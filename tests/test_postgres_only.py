@@ -1,0 +1,173 @@
+"""What only PostgreSQL has: the tsvector index table, its GIN index and triggers, and the
+tsquery the backend writes. Skipped on SQLite; `make test-postgres` runs them."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from transcripts.models import Quote
+from transcripts.search.backends import PG_TABLE, PostgresBackend
+from transcripts.search.documents import normalize
+from transcripts.search.service import quote_search
+
+from .factories import import_demo
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only():
+    # evaluated when the test runs, against the database the suite is configured with
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (make test-postgres)")
+
+
+def numbers_containing(text: str) -> list[int]:
+    return sorted(q.number for q in Quote.objects.all() if normalize(text) in normalize(q.text))
+
+
+def lexemes(quote_id: int, weight: str) -> list[tuple[int, str]]:
+    """(position, lexeme) of one quote's document with this weight, in position order."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT lexeme, positions, weights FROM {PG_TABLE}, unnest(document)"
+            " WHERE quote_id = %s",
+            [quote_id],
+        )
+        rows = cursor.fetchall()
+    return sorted(
+        (position, lexeme)
+        for lexeme, positions, weights in rows
+        for position, w in zip(positions, weights, strict=True)
+        if w == weight
+    )
+
+
+def index_size() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {PG_TABLE}")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_the_index_table_has_a_gin_index():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [PG_TABLE])
+        definitions = [row[0] for row in cursor.fetchall()]
+    assert any("USING gin (document)" in d for d in definitions), definitions
+
+
+@pytest.mark.django_db
+def test_a_search_can_use_the_gin_index():
+    import_demo()
+    with connection.cursor() as cursor:  # 70 rows: the planner would rather read them all
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    plan = quote_search("大模型")._matches.explain()
+    assert "Bitmap Index Scan on transcripts_quote_search_document" in plan, plan
+
+
+@pytest.mark.django_db
+def test_each_gram_is_one_lexeme_at_its_own_position():
+    event = import_demo()
+    quote = event.quotes.get(number=1)
+    quote.text = "大模型 GPT-4 的 1e5x"
+    quote.save()  # reindexed by the post_save receiver
+    assert lexemes(quote.pk, "A") == [
+        (1, "大模"),
+        (2, "模型"),
+        (3, "型"),
+        (4, "gpt"),
+        (5, "4"),
+        (6, "的"),
+        (7, "1e5x"),  # to_tsvector would make it 1e5 and x
+    ]
+    assert quote_search("1e5x", page_size=200).count == 1
+    assert quote_search('"模型 gpt 4 的"').count == 1
+    assert quote_search('"大模型 gpt 4 的 1e5"').count == 1  # the last word as a prefix
+
+
+@pytest.mark.django_db
+def test_a_phrase_finds_exactly_the_quotes_that_contain_it():
+    import_demo()
+    results = quote_search("大模型", page_size=200)
+    expected = sorted(q.number for q in Quote.objects.filter(text__contains="大模型"))
+    assert results.count == len(expected) > 20
+    assert sorted(hit.quote.number for hit in results.hits) == expected
+    scores = [hit.score for hit in results.hits]
+    assert scores == sorted(scores)  # best (lowest) first
+
+
+@pytest.mark.django_db
+def test_a_traditional_query_finds_the_simplified_quotes():
+    import_demo()
+    results = quote_search("數據", page_size=200)
+    expected = sorted(q.number for q in Quote.objects.filter(text__contains="数据"))
+    assert expected and sorted(hit.quote.number for hit in results.hits) == expected
+
+
+@pytest.mark.django_db
+def test_exclusions_prefixes_and_latin_words():
+    import_demo()
+    with_data = set(numbers_containing("数据"))
+
+    def found(query: str) -> set[int]:
+        return {hit.quote.number for hit in quote_search(query, page_size=200).hits}
+
+    assert found("大模型 -数据") == set(numbers_containing("大模型")) - with_data
+    assert found("幻") == set(numbers_containing("幻"))  # one character: a prefix
+    assert found("ppo") == set(numbers_containing("ppo"))
+    assert found("GPT-4") == set(numbers_containing("gpt-4")) | set(numbers_containing("gpt 4"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'); DROP TABLE x; --",
+        "a:b & | ! <->",
+        "'",
+        "''",
+        "\\",
+        "\\'",
+        ":*",
+        "!大模型",
+        "大模型:*A",
+        "<-> <2> <0>",
+        "(((",
+        "'大模' <-> '模型'",
+        "数据 & !",
+    ],
+)
+def test_hostile_queries_return_normally(query):
+    import_demo()
+    before = index_size()
+    results = quote_search(query, page_size=200)
+    assert results.count == len(results.hits) >= 0
+    assert isinstance(results.by_speaker, list) and isinstance(results.by_event, list)
+    assert index_size() == before == Quote.objects.count() == 70
+
+
+def test_lexemes_are_quoted_in_literals():
+    assert PostgresBackend._quoted("it's") == "'it''s'"
+    assert PostgresBackend._quoted("a\\b") == "'a\\\\b'"
+
+
+@pytest.mark.django_db
+def test_deleting_quotes_in_sql_removes_their_index_entries():
+    """A trigger does what ON DELETE CASCADE would, even for deletes that send no signal."""
+    event = import_demo()
+    ids = list(event.quotes.filter(tags=None).values_list("pk", flat=True)[:3])
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM transcripts_quote WHERE id = ANY(%s)", [ids])
+    assert index_size() == 70 - 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_index_too():
+    """Django's flush truncates the quote table (manage.py flush, transactional tests): no
+    foreign key may stop it, and the index must not keep entries for quotes that are gone."""
+    import_demo()
+    assert index_size() == 70
+    call_command("flush", interactive=False, verbosity=0)
+    assert index_size() == 0
