@@ -113,9 +113,9 @@ def test_quote_permalink_queries_do_not_grow_with_quotes(client):
     # 1. the published event by slug
     # 2. the quote with its speaker, section and topic
     # 3. the speaker's participation (role, bio)
-    # 4. the previous and next quotes with their speakers
-    # 5. tags of the event's quotes (attach_details)
-    assert_fixed(demo, big, 5)
+    # 4-5. the previous and the next public quote with its speaker (hidden ones are skipped)
+    # 6. the quote's tags (attach_details)
+    assert_fixed(demo, big, 6)
 
 
 def test_speaker_list_queries_do_not_grow_with_speakers_or_quotes(client):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from ninja import NinjaAPI, Query, Schema, Status, Swagger
@@ -246,7 +246,7 @@ def event_detail(request, slug: str):
     """One published event with its speakers, parts and topics (4 queries)."""
     events = (
         Event.objects.published()
-        .annotate(quote_count=Count("quotes"))
+        .annotate(quote_count=Count("quotes", filter=Q(quotes__published=True)))
         .prefetch_related(
             Prefetch(
                 "participations",

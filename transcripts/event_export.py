@@ -73,6 +73,7 @@ def event_transcript(event: Event) -> Transcript:
                 part=q.section.number if q.section else None,
                 topic=q.topic.number if q.topic else None,
                 tags=tuple(sorted(tag.name for tag in q.tags.all())),
+                published=q.published,
             )
             for q in event.quotes.all()
         ),

@@ -55,12 +55,12 @@ def event_import(*, transcript: Transcript, replace: bool = False) -> ImportResu
         status = "replaced" if event else "created"
         if event is None:
             event = Event(slug=_free_event_slug(transcript))
-        carried_tags = _clear(event) if status == "replaced" else {}
+        carried = _clear(event) if status == "replaced" else {}
         if transcript.format == "json":  # the file's own tags are the truth, even when empty
-            carried_tags = {}
+            carried = {}
         _fill_event(event, transcript)
         speakers, new, existing = _resolve_speakers(transcript)
-        quotes = _write_contents(event, transcript, speakers, carried_tags)
+        quotes = _write_contents(event, transcript, speakers, carried)
         search.index_new_quotes(quotes)  # in this transaction: readers never see half
         return ImportResult(
             event=event,
@@ -94,20 +94,21 @@ def _free_event_slug(transcript: Transcript) -> str:
     return slugs.unique_slug(base, taken)
 
 
-def _clear(event: Event) -> dict[tuple[int, str], list[str]]:
-    """Remove an event's contents before it is written again; returns the tags of its quotes,
-    keyed by (speaker id, text), so unchanged quotes keep them."""
-    tags: dict[tuple[int, str], list[str]] = {}
+def _clear(event: Event) -> dict[tuple[int, str], tuple[list[str], bool]]:
+    """Remove an event's contents before it is written again; returns what editors decided
+    about its quotes (tags, published), keyed by (speaker id, text), so unchanged quotes keep
+    it."""
+    decided: dict[tuple[int, str], tuple[list[str], bool]] = {}
     for quote in event.quotes.prefetch_related("tags"):
         names = [tag.name for tag in quote.tags.all()]
-        if names:
-            tags[(quote.speaker_id, quote.text)] = names
+        if names or not quote.published:
+            decided[(quote.speaker_id, quote.text)] = (names, quote.published)
     search.remove_quotes(event.quotes.values_list("pk", flat=True))
     event.quotes.all().delete()
     event.topics.all().delete()
     event.sections.all().delete()
     event.participations.all().delete()
-    return tags
+    return decided
 
 
 def _fill_event(event: Event, transcript: Transcript) -> None:
@@ -186,7 +187,7 @@ def _fill_blanks(speaker: Speaker, person) -> None:
         speaker.save(update_fields=changed)
 
 
-def _write_contents(event, transcript, speakers, carried_tags) -> list[Quote]:
+def _write_contents(event, transcript, speakers, carried) -> list[Quote]:
     Participation.objects.bulk_create(
         Participation(event=event, speaker=speakers[s.name], role=s.role, bio=s.bio, order=i)
         for i, s in enumerate(transcript.speakers)
@@ -218,11 +219,14 @@ def _write_contents(event, transcript, speakers, carried_tags) -> list[Quote]:
             text=turn.text,
             section=sections.get(turn.part),
             topic=topics.get(turn.topic),
+            published=carried.get((speakers[turn.speaker].pk, turn.text), ((), turn.published))[1],
         )
         for turn in transcript.turns
     )
     for quote, turn in zip(quotes, transcript.turns, strict=True):
-        quote.tag_names = list(turn.tags) or carried_tags.get((quote.speaker_id, quote.text), [])
+        quote.tag_names = list(turn.tags) or list(
+            carried.get((quote.speaker_id, quote.text), ((), True))[0]
+        )
     _tag(quotes)
     return quotes
 

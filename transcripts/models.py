@@ -13,7 +13,7 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from .parsing.vocabulary import chinese_numeral
 
@@ -186,6 +186,10 @@ class Topic(models.Model):
 
 
 class QuoteQuerySet(models.QuerySet):
+    def public(self) -> QuoteQuerySet:
+        """What readers may see: published quotes of published events."""
+        return self.filter(published=True, event__published=True)
+
     def in_reading_order(self) -> QuoteQuerySet:
         return self.order_by("event_id", "number")
 
@@ -204,6 +208,9 @@ class Quote(models.Model):
         Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
     )
     text = models.TextField("发言")
+    published = models.BooleanField(
+        "公开", default=True, help_text="unticked: hidden from the site, API, feeds and search"
+    )
 
     tags = TaggableManager(through=TaggedQuote, blank=True, verbose_name="标签")
     objects = QuoteQuerySet.as_manager()
@@ -223,3 +230,33 @@ class Quote(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quote-detail", args=[self.event.slug, self.number])
+
+
+class TagAlias(models.Model):
+    """A synonym that maps onto a tag, for tag suggestions and search (LLM → 大模型)."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField("别名", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = "标签别名"
+        verbose_name_plural = "标签别名"
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="alias_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.tag.name}"
+
+
+class TagRedirect(models.Model):
+    """The slug a tag had before it was renamed or merged, so old links keep working."""
+
+    old_slug = models.CharField("旧网址名", max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
+
+    class Meta:
+        verbose_name = "标签重定向"
+        verbose_name_plural = "标签重定向"
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.tag.slug}"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Prefetch, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -93,7 +93,10 @@ def event_reading(event: Event, filters: QuoteFilters) -> EventReading:
     sections = list(Section.objects.filter(event=event).order_by("number"))
     topics = list(Topic.objects.filter(event=event).order_by("number"))
     tags = list(
-        Tag.objects.filter(transcripts_taggedquote_items__content_object__event=event)
+        Tag.objects.filter(
+            transcripts_taggedquote_items__content_object__event=event,
+            transcripts_taggedquote_items__content_object__published=True,
+        )
         .annotate(uses=Count("transcripts_taggedquote_items"))
         .order_by("-uses", "name")
     )
@@ -118,7 +121,7 @@ def event_reading(event: Event, filters: QuoteFilters) -> EventReading:
 def _people(event: Event, participations: list[Participation]) -> list[Person]:
     stats = {
         row["speaker_id"]: row
-        for row in Quote.objects.filter(event=event)
+        for row in Quote.objects.filter(event=event, published=True)
         .values("speaker_id")
         .annotate(turns=Count("id"), chars=Sum(Length("text")))
         .order_by()
@@ -166,7 +169,7 @@ def _choose(reading: EventReading) -> None:
 
 
 def _quotes(event: Event, reading: EventReading) -> list[Quote]:
-    queryset = Quote.objects.filter(event=event).only(
+    queryset = Quote.objects.filter(event=event, published=True).only(
         "id", "number", "text", "speaker_id", "section_id", "topic_id", "event_id"
     )
     chosen = reading.chosen
@@ -229,7 +232,9 @@ def speaker_keywords(top: int = 10) -> dict[int, list[str]]:
     """Each speaker's distinctive words over all published quotes (TF-IDF with the IDF of our own
     corpus), cached until the corpus changes."""
     signature = Event.objects.published().aggregate(
-        changed=Max("updated_at"), events=Count("id", distinct=True), quotes=Count("quotes")
+        changed=Max("updated_at"),
+        events=Count("id", distinct=True),
+        quotes=Count("quotes", filter=Q(quotes__published=True)),
     )
     key = "speaker-keywords:{}:{}:{}:{}".format(
         signature["changed"].timestamp() if signature["changed"] else 0,
@@ -245,7 +250,7 @@ def speaker_keywords(top: int = 10) -> dict[int, list[str]]:
 
 
 def _compute_speaker_keywords(top: int) -> dict[int, list[str]]:
-    rows = list(Quote.objects.filter(event__published=True).values_list("id", "speaker_id", "text"))
+    rows = list(Quote.objects.public().values_list("id", "speaker_id", "text"))
     names = list(Speaker.objects.values_list("name", flat=True))
     segmentation.add_vocabulary(names)
     documents = {pk: segmentation.content_words(text) for pk, _, text in rows}
@@ -262,7 +267,7 @@ def home_events() -> list[Event]:
     """Published events, newest first, with quote counts and speakers: 2 queries."""
     return list(
         Event.objects.published()
-        .annotate(quote_count=Count("quotes"))
+        .annotate(quote_count=Count("quotes", filter=Q(quotes__published=True)))
         .newest_first()
         .prefetch_related(
             Prefetch(
@@ -276,7 +281,7 @@ def home_events() -> list[Event]:
 def speakers_with_stats():
     """Everyone who speaks in a published event, with events, turns and characters: 1 query."""
     return (
-        Speaker.objects.filter(quotes__event__published=True)
+        Speaker.objects.filter(quotes__event__published=True, quotes__published=True)
         .annotate(
             turns=Count("quotes"),
             chars=Sum(Length("quotes__text")),
@@ -289,7 +294,10 @@ def speakers_with_stats():
 def tags_with_counts():
     """Tags on published quotes, most used first: 1 query."""
     return (
-        Tag.objects.filter(transcripts_taggedquote_items__content_object__event__published=True)
+        Tag.objects.filter(
+            transcripts_taggedquote_items__content_object__event__published=True,
+            transcripts_taggedquote_items__content_object__published=True,
+        )
         .annotate(uses=Count("transcripts_taggedquote_items"))
         .order_by("-uses", "name")
     )
@@ -299,7 +307,7 @@ def quotes_across_events(quotes_queryset) -> list[tuple[Event, list[Quote]]]:
     """Quotes from many events, grouped by event in reading order, with details attached:
     3 queries (quotes, their tags, their speakers' roles)."""
     quotes = list(
-        quotes_queryset.filter(event__published=True)
+        quotes_queryset.filter(published=True, event__published=True)
         .select_related("event", "speaker", "section", "topic")
         .order_by(
             F("event__date").desc(nulls_last=True), "-event__created_at", "event_id", "number"

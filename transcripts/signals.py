@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from taggit.models import Tag
 
 from .models import Event, Quote, Speaker, Topic
@@ -20,10 +21,19 @@ def _forget_version(sender, instance: Event, **kwargs) -> None:
     forget_event_version(instance.slug)
 
 
+def _touch_event(event_id: int) -> None:
+    """A quote changed: its event's pages get a new version (cached pages are not reused)."""
+    Event.objects.filter(pk=event_id).update(updated_at=timezone.now())
+    slug = Event.objects.filter(pk=event_id).values_list("slug", flat=True).first()
+    if slug:
+        forget_event_version(slug)
+
+
 @receiver(post_save, sender=Quote, dispatch_uid="index-saved-quote")
 def _index_quote(sender, instance: Quote, raw: bool = False, **kwargs) -> None:
     if not raw:
         search.index_quotes([instance.pk])
+        _touch_event(instance.event_id)
 
 
 @receiver(post_delete, sender=Quote, dispatch_uid="unindex-deleted-quote")
@@ -37,6 +47,7 @@ def _index_retagged(sender, instance, action: str, reverse: bool, pk_set, **kwar
         return
     if isinstance(instance, Quote):
         search.index_quotes([instance.pk])
+        _touch_event(instance.event_id)
     elif pk_set:  # tag.quote_set changed: pk_set holds quote ids
         search.index_quotes(pk_set)
 

@@ -109,6 +109,7 @@ def _event(data: Any, index: int) -> Transcript:
                 part=quote.number("section", required=False),
                 topic=quote.number("topic", required=False),
                 tags=quote.strings("tags"),
+                published=quote.data.get("published") is not False,
             )
         )
     _check_references(where, parts, topics, turns)
@@ -210,6 +211,7 @@ def dump(transcript: Transcript) -> dict[str, Any]:
                 "topic": t.topic,
                 "text": t.text,
                 "tags": list(t.tags),
+                "published": t.published,
             }
             for t in transcript.turns
         ],

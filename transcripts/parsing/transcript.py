@@ -70,6 +70,7 @@ class Turn:
     topic: int | None = None
     stage_directions: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    published: bool = True
 
 
 @dataclass(frozen=True)

@@ -227,7 +227,7 @@ def quote_search(
 
 
 def _filtered(filters: SearchFilters):
-    quotes = Quote.objects.filter(event__published=True)
+    quotes = Quote.objects.public()
     if filters.event:
         quotes = quotes.filter(event__slug=filters.event)
     if filters.speaker:

@@ -75,7 +75,7 @@ class QuoteSitemap(Sitemap):
 
     def items(self):
         return (
-            Quote.objects.filter(event__published=True)
+            Quote.objects.public()
             .select_related("event")
             .only("number", "event__slug", "event__updated_at")
             .order_by("event_id", "number")
@@ -93,7 +93,11 @@ class SpeakerSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return Speaker.objects.filter(quotes__event__published=True).distinct().order_by("slug")
+        return (
+            Speaker.objects.filter(quotes__event__published=True, quotes__published=True)
+            .distinct()
+            .order_by("slug")
+        )
 
 
 class TagSitemap(Sitemap):
@@ -102,7 +106,10 @@ class TagSitemap(Sitemap):
 
     def items(self):
         return (
-            Tag.objects.filter(transcripts_taggedquote_items__content_object__event__published=True)
+            Tag.objects.filter(
+                transcripts_taggedquote_items__content_object__event__published=True,
+                transcripts_taggedquote_items__content_object__published=True,
+            )
             .distinct()
             .order_by("slug")
         )

@@ -61,15 +61,16 @@ def _chart(people) -> dict:
 def quote_detail(request, slug: str, number: int):
     event = get_object_or_404(Event.objects.published(), slug=slug)
     quote = get_object_or_404(
-        Quote.objects.select_related("speaker", "section", "topic"), event=event, number=number
+        Quote.objects.select_related("speaker", "section", "topic"),
+        event=event,
+        number=number,
+        published=True,
     )
     participation = event.participations.filter(speaker=quote.speaker).first()
-    neighbours = {
-        q.number: q
-        for q in Quote.objects.filter(event=event, number__in=[number - 1, number + 1])
-        .select_related("speaker")
-        .only("number", "text", "speaker__name", "event_id")
-    }
+    public = Quote.objects.filter(event=event, published=True).select_related("speaker")
+    public = public.only("number", "text", "speaker__name", "event_id")
+    previous = public.filter(number__lt=number).order_by("-number").first()
+    following = public.filter(number__gt=number).order_by("number").first()
     person = Person.at_event(quote.speaker, participation)
     attach_details(
         [quote],
@@ -83,7 +84,7 @@ def quote_detail(request, slug: str, number: int):
         {
             "event": event,
             "quote": quote,
-            "previous": neighbours.get(number - 1),
-            "next": neighbours.get(number + 1),
+            "previous": previous,
+            "next": following,
         },
     )

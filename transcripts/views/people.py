@@ -18,13 +18,16 @@ def speaker_list(request):
 
 
 def speaker_detail(request, slug: str):
-    speaker = get_object_or_404(Speaker, slug=slug)
+    # someone who appears at no published event has no public page (takedowns included)
+    speaker = get_object_or_404(
+        Speaker.objects.filter(participations__event__published=True).distinct(), slug=slug
+    )
     participations = list(
         Participation.objects.filter(speaker=speaker, event__published=True)
         .select_related("event")
         .order_by("-event__date", "-event__created_at")
     )
-    spoken = Quote.objects.filter(speaker=speaker, event__published=True)
+    spoken = Quote.objects.public().filter(speaker=speaker)
     stats = spoken.aggregate(turns=Count("id"), chars=Sum(Length("text")))
     form = SpeakerQuoteFilterForm(request.GET)
     filters, problems = form.filters(), form.problems()
