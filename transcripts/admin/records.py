@@ -1,8 +1,8 @@
-"""Basic admin registration; the editors' admin grows in its own issue."""
+"""Admin for events, speakers and quotes."""
 
 from django.contrib import admin
 
-from .models import Event, Participation, Quote, Section, Speaker, Topic
+from ..models import Event, Participation, Quote, Section, Speaker, Topic
 
 
 class ParticipationInline(admin.TabularInline):
