@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ..models import Event, Participation, Quote, Section, Speaker, Topic
+from ..models import Event, Participation, Section, Speaker, Topic
 
 
 class ParticipationInline(admin.TabularInline):
@@ -34,17 +34,3 @@ class EventAdmin(admin.ModelAdmin):
 class SpeakerAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "handle"]
     search_fields = ["name", "slug", "handle"]
-
-
-@admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
-    list_display = ["event", "number", "speaker", "section", "topic", "preview"]
-    list_filter = ["event", "speaker"]
-    list_select_related = ["event", "speaker", "section", "topic"]
-    search_fields = ["text"]
-    autocomplete_fields = ["speaker"]
-    raw_id_fields = ["event", "section", "topic"]
-
-    @admin.display(description="发言")
-    def preview(self, quote: Quote) -> str:
-        return quote.text[:60] + ("…" if len(quote.text) > 60 else "")
