@@ -1,6 +1,12 @@
-"""Admin for events, speakers and quotes."""
+"""Admin for events, speakers, participations and topics."""
 
-from django.contrib import admin
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 from ..models import Event, Participation, Section, Speaker, Topic
 
@@ -9,6 +15,7 @@ class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
     autocomplete_fields = ["speaker"]
+    fields = ["speaker", "role", "bio", "order"]
 
 
 class SectionInline(admin.TabularInline):
@@ -19,18 +26,121 @@ class SectionInline(admin.TabularInline):
 class TopicInline(admin.TabularInline):
     model = Topic
     extra = 0
+    fields = ["number", "label", "title", "section"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Only the event's own parts in the topic's part menu."""
+        if db_field.name == "section" and request.resolver_match.kwargs.get("object_id"):
+            kwargs["queryset"] = Section.objects.filter(
+                event_id=request.resolver_match.kwargs["object_id"]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "series", "date", "published", "slug"]
-    list_filter = ["published", "series"]
-    search_fields = ["title", "intro"]
+    list_display = ["title", "series", "date", "published", "quote_count", "public_link"]
+    list_filter = ["published", "series", "source_format"]
+    search_fields = ["title", "intro", "slug", "series"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["source_checksum", "source_format", "created_at", "updated_at"]
     inlines = [ParticipationInline, SectionInline, TopicInline]
+    actions = ["unpublish_events", "publish_events"]
+    date_hierarchy = "date"
+    # a source URL typed without a scheme is https (Django 6's default, opted into now)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_quotes=Count("quotes", filter=Q(quotes__published=True)))
+        )
+
+    @admin.display(description="公开发言", ordering="n_quotes")
+    def quote_count(self, event: Event) -> int:
+        return event.n_quotes
+
+    @admin.display(description="公开页面")
+    def public_link(self, event: Event) -> str:
+        if not event.published:
+            return "—"
+        return format_html('<a href="{}" target="_blank">查看</a>', event.get_absolute_url())
+
+    @admin.action(description="撤下所选活动(不删除)", permissions=["change"])
+    def unpublish_events(self, request, queryset):
+        return self._set_published(request, queryset, False)
+
+    @admin.action(description="发布所选活动", permissions=["change"])
+    def publish_events(self, request, queryset):
+        return self._set_published(request, queryset, True)
+
+    def _set_published(self, request, queryset, published: bool):
+        """A confirmation page first; on confirmation every event is saved (so caches and
+        history follow) and the editor is told how many changed."""
+        changing = [event for event in queryset if event.published != published]
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/transcripts/event/confirm_publish.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "确认发布" if published else "确认撤下",
+                    "events": changing,
+                    "published": published,
+                    "selected": queryset.values_list("pk", flat=True),
+                    "action": request.POST.get("action"),
+                    "opts": self.model._meta,
+                },
+            )
+        for event in changing:
+            event.published = published
+            event.save(update_fields=["published", "updated_at"])
+            self.log_change(request, event, [{"changed": {"fields": ["published"]}}])
+        verb = "发布" if published else "撤下"
+        self.message_user(request, f"已{verb} {len(changing)} 个活动。", messages.SUCCESS)
+        return None
 
 
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "handle"]
-    search_fields = ["name", "slug", "handle"]
+    list_display = ["name", "slug", "handle", "event_count", "quote_count"]
+    search_fields = ["name", "slug", "handle", "bio"]
+    readonly_fields = []
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_events=Count("participations", distinct=True),
+                n_quotes=Count("quotes", distinct=True),
+            )
+        )
+
+    @admin.display(description="活动", ordering="n_events")
+    def event_count(self, speaker: Speaker) -> int:
+        return speaker.n_events
+
+    @admin.display(description="发言", ordering="n_quotes")
+    def quote_count(self, speaker: Speaker) -> int:
+        return speaker.n_quotes
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = ["speaker", "event", "role", "order"]
+    list_filter = ["role", "event"]
+    search_fields = ["speaker__name", "event__title", "bio"]
+    autocomplete_fields = ["speaker", "event"]
+    list_select_related = ["speaker", "event"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "event", "number", "section"]
+    list_filter = ["event"]
+    search_fields = ["title", "label", "event__title"]
+    autocomplete_fields = ["event"]
+    list_select_related = ["event", "section"]
+    ordering = ["event", "number"]
