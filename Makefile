@@ -29,6 +29,8 @@ run: demo
 	@echo
 	@echo "Serving http://$(HOST)/  (admin: http://$(HOST)/admin/ — create an account with"
 	@echo "  $(DEV_ENV) $(BIN)/python manage.py createsuperuser )"
+	@echo "Editors (events, quotes, tags; no user accounts) get an account of their own with"
+	@echo "  $(DEV_ENV) $(BIN)/python manage.py setup_roles --editor NAME  (asks for a password)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST)
 
 test: install

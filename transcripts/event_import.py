@@ -142,7 +142,8 @@ def _resolve_speakers(transcript: Transcript) -> tuple[dict[str, Speaker], list[
             (
                 k
                 for k in known
-                if k.name == person.name and not (person.handle and k.handle != person.handle)
+                if k.name == person.name
+                and not (person.handle and k.handle and k.handle != person.handle)
             ),
             None,
         )

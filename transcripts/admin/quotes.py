@@ -1,19 +1,422 @@
-"""Admin for quotes."""
+"""Admin for quotes: the changelist editors curate from, tag suggestions on the change page, and
+bulk actions (tags, top suggestions, publishing) that show what they would do and change nothing
+until the editor confirms.
 
-from django.contrib import admin
+Every write goes through `quote.save()` or taggit's manager, so the signal receivers keep the
+search index and the cached event pages current (transcripts.signals), and every changed quote
+gets a line in its admin history. The admin is for our editors: its strings are plain Chinese.
+"""
 
-from ..models import Quote
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from taggit.models import Tag
+from taggit.utils import parse_tags
+
+from ..models import Quote, TagAlias, TaggedQuote
+from ..suggestions import suggest_for_quotes, suggest_tags
+
+LABELS = {"event": "活动", "speaker": "发言人", "section": "部分", "topic": "话题"}
+TEMPLATES = "admin/transcripts/quote/"
+PREVIEW_LENGTH = 60
+BULK_SUGGESTIONS = 3
+
+
+# Filters ---------------------------------------------------------------------------------------
+
+
+class TaggedFilter(admin.SimpleListFilter):
+    title = "标签情况"
+    parameter_name = "tagged"
+
+    def lookups(self, request, model_admin):
+        return [("no", "还没有标签"), ("yes", "已有标签")]
+
+    def queryset(self, request, queryset):
+        tagged = Exists(TaggedQuote.objects.filter(content_object=OuterRef("pk")))
+        if self.value() == "no":
+            return queryset.filter(~tagged)
+        if self.value() == "yes":
+            return queryset.filter(tagged)
+        return queryset
+
+
+class LabelledFilter(admin.RelatedFieldListFilter):
+    """Our foreign keys have no verbose names: the filter says 活动, not "event"."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = LABELS.get(field_path, self.title)
+
+
+class SpeakerFilter(LabelledFilter, admin.RelatedOnlyFieldListFilter):
+    """Only people who have quotes."""
+
+
+class WithinEventFilter(LabelledFilter):
+    """Parts and topics belong to one event: offered once an event is chosen, and only its own."""
+
+    def field_choices(self, field, request, model_admin):
+        event = request.GET.get("event__id__exact", "")
+        if not event.isdigit():
+            return []
+        rows = field.related_model.objects.filter(event_id=event).order_by("number")
+        return [(row.pk, str(row)) for row in rows]
+
+
+# Forms -----------------------------------------------------------------------------------------
+
+
+class TagNamesField(forms.CharField):
+    """Tag names as editors type them: 幻觉, 大模型 or 幻觉、大模型 (full-width commas too)."""
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value)
+        for separator in "，、;；":
+            text = text.replace(separator, ",")
+        unique = {name.casefold(): name for name in reversed(parse_tags(text))}
+        return sorted(unique.values())  # tag names ignore case (TAGGIT_CASE_INSENSITIVE)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        problems = [problem for name in value if (problem := name_problem(name))]
+        if problems:
+            raise forms.ValidationError(problems[0])
+
+
+def name_problem(name: str) -> str:
+    """Why `name` cannot be a new tag's name, "" if it can."""
+    if not 0 < len(name) <= 100:
+        return f"标签名应有 1 到 100 个字:{name[:20]}"
+    if not Tag().slugify(name):
+        return f"「{name}」里没有可以用在网址里的字符。"
+    return ""
+
+
+class TagChangeForm(forms.Form):
+    add = TagNamesField(
+        label="加上这些标签",
+        required=False,
+        help_text="用逗号或顿号分隔;别名会换成它的标签,没有的标签会新建。",
+    )
+    remove = TagNamesField(label="去掉这些标签", required=False, help_text="只能是已有的标签。")
+
+    def clean_remove(self) -> list[Tag]:
+        names = self.cleaned_data["remove"]
+        found, missing = resolve_tags(names)
+        if missing:
+            raise forms.ValidationError("没有这些标签:" + "、".join(missing))
+        return _unique(found.values())
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if not data["add"] and not data["remove"]:
+            raise forms.ValidationError("请填写要加上或要去掉的标签。")
+        found, missing = resolve_tags(data["add"])
+        data["add"] = _unique(found.values()) + missing  # a new name stays a string until saved
+        if {t.pk for t in found.values()} & {t.pk for t in data["remove"]}:
+            raise forms.ValidationError("同一个标签不能既加上又去掉。")
+        return data
+
+
+def _unique(tags) -> list[Tag]:
+    """Each tag once (an alias and its tag name the same tag), in order."""
+    return list({tag.pk: tag for tag in tags}.values())
+
+
+def resolve_tags(names: list[str]) -> tuple[dict[str, Tag], list[str]]:
+    """Existing tags for these names, by name; an alias gives its tag, case does not matter.
+    Returns ({name: tag}, [names with no tag]); never creates anything."""
+    if not names:
+        return {}, []
+    by_name = Q()
+    for name in names:
+        by_name |= Q(name__iexact=name)
+    tags = {t.name.casefold(): t for t in Tag.objects.filter(by_name)}
+    aliases = {
+        a.name.casefold(): a.tag for a in TagAlias.objects.filter(by_name).select_related("tag")
+    }
+    found, missing = {}, []
+    for name in names:
+        tag = tags.get(name.casefold()) or aliases.get(name.casefold())
+        if tag is None:
+            missing.append(name)
+        else:
+            found[name] = tag
+    return found, missing
+
+
+def tag_objects(items: list[Tag | str]) -> list[Tag]:
+    """Tags for resolved items: new names become new tags (at confirmation, never before)."""
+    return [item if isinstance(item, Tag) else Tag.objects.create(name=item) for item in items]
+
+
+# The admin -------------------------------------------------------------------------------------
 
 
 @admin.register(Quote)
 class QuoteAdmin(admin.ModelAdmin):
-    list_display = ["event", "number", "speaker", "section", "topic", "preview"]
-    list_filter = ["event", "speaker"]
+    list_display = [
+        "number",
+        "event_title",
+        "speaker_name",
+        "part",
+        "subject",
+        "tag_names",
+        "published",
+        "preview",
+    ]
+    list_display_links = ["number", "preview"]
+    list_filter = [
+        ("event", LabelledFilter),
+        ("speaker", SpeakerFilter),
+        ("section", WithinEventFilter),
+        ("topic", WithinEventFilter),
+        "tags",
+        TaggedFilter,
+        "published",
+    ]
     list_select_related = ["event", "speaker", "section", "topic"]
-    search_fields = ["text"]
+    search_fields = ["text", "speaker__name"]
+    search_help_text = "搜索发言内容或发言人姓名"
     autocomplete_fields = ["speaker"]
     raw_id_fields = ["event", "section", "topic"]
+    actions = ["change_tags", "apply_suggestions", "unpublish", "publish"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs.setdefault("labels", LABELS)
+        return super().get_form(request, obj, change, **kwargs)
+
+    # Columns -----------------------------------------------------------------------------------
+
+    @admin.display(description="活动", ordering="event__title")
+    def event_title(self, quote: Quote) -> str:
+        return quote.event.title
+
+    @admin.display(description="发言人", ordering="speaker__name")
+    def speaker_name(self, quote: Quote) -> str:
+        return quote.speaker.name
+
+    @admin.display(description="部分", ordering="section__number")
+    def part(self, quote: Quote):
+        return quote.section
+
+    @admin.display(description="话题", ordering="topic__number")
+    def subject(self, quote: Quote):
+        return quote.topic
+
+    @admin.display(description="标签")
+    def tag_names(self, quote: Quote) -> str:
+        return "、".join(sorted(tag.name for tag in quote.tags.all()))  # prefetched
 
     @admin.display(description="发言")
     def preview(self, quote: Quote) -> str:
-        return quote.text[:60] + ("…" if len(quote.text) > 60 else "")
+        text = " ".join(quote.text.split())
+        return text[:PREVIEW_LENGTH] + ("…" if len(text) > PREVIEW_LENGTH else "")
+
+    # Suggestions on the change page ------------------------------------------------------------
+
+    def get_urls(self):
+        accept = path(
+            "<path:object_id>/accept-tag/",
+            self.admin_site.admin_view(self.accept_tag_view),
+            name="transcripts_quote_accept_tag",
+        )
+        return [accept, *super().get_urls()]  # before the admin's catch-all object URL
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.has_change_permission(request, obj):
+            query = request.GET.urlencode()
+            url = reverse("admin:transcripts_quote_accept_tag", args=[obj.pk])
+            context["tag_suggestions"] = suggest_tags(obj)
+            context["accept_tag_url"] = f"{url}?{query}" if query else url
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def accept_tag_view(self, request, object_id):
+        """POST: give the quote one suggested tag (an existing one, or a new one), then back to
+        the change page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        quote = self.get_object(request, unquote(object_id))
+        if quote is None:
+            raise Http404("没有这段发言")
+        if not self.has_change_permission(request, quote):
+            raise PermissionDenied
+        back = reverse("admin:transcripts_quote_change", args=[quote.pk])
+        if request.GET:
+            back += "?" + request.GET.urlencode()
+        name = request.POST.get("tag", "").strip()
+        if problem := name_problem(name):
+            self.message_user(request, problem, messages.ERROR)
+            return HttpResponseRedirect(back)
+        found, _ = resolve_tags([name])
+        tag = found.get(name)
+        if tag is not None and quote.tags.filter(pk=tag.pk).exists():
+            self.message_user(request, f"这段发言已经有标签「{tag.name}」。", messages.INFO)
+            return HttpResponseRedirect(back)
+        with transaction.atomic():
+            (tag,) = tag_objects([tag or name])
+            quote.tags.add(tag)
+            self.log_change(request, quote, f"采纳标签建议:加上「{tag.name}」")
+        self.message_user(request, f"已加上标签「{tag.name}」。", messages.SUCCESS)
+        return HttpResponseRedirect(back)
+
+    # Bulk actions ------------------------------------------------------------------------------
+
+    def _action_page(self, request, template: str, title: str, **context) -> TemplateResponse:
+        """An intermediate page that posts back to the changelist with the same selection."""
+        return TemplateResponse(
+            request,
+            TEMPLATES + template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": title,
+                "action": request.POST.get("action", ""),
+                "select_across": request.POST.get("select_across", "0"),
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                **context,
+            },
+        )
+
+    @admin.action(description="加上或去掉标签", permissions=["change"])
+    def change_tags(self, request, queryset):
+        step = request.POST.get("step")
+        form = TagChangeForm(request.POST if step else None)
+        quotes = list(queryset)
+        if not step or not form.is_valid():
+            return self._action_page(
+                request, "tags_form.html", "加上或去掉标签", form=form, quotes=quotes
+            )
+        add, remove = form.cleaned_data["add"], form.cleaned_data["remove"]
+        plan = _tag_plan(quotes, add, remove)
+        if step != "confirm":
+            return self._action_page(
+                request,
+                "tags_confirm.html",
+                "确认修改标签",
+                form=form,
+                plan=plan,
+                changing=sum(1 for row in plan if row["add"] or row["remove"]),
+                new_tags=[name for name in add if isinstance(name, str)],
+            )
+        changed = 0
+        with transaction.atomic():
+            needed = any(row["add"] for row in plan)  # no new tag unless some quote gets it
+            created = dict(zip(add, tag_objects(add), strict=True)) if needed else {}
+            for row in plan:
+                if not (row["add"] or row["remove"]):
+                    continue
+                quote = row["quote"]
+                if row["add"]:
+                    quote.tags.add(*[created[item] for item in row["add"]])
+                if row["remove"]:
+                    quote.tags.remove(*[tag.name for tag in row["remove"]])
+                self.log_change(request, quote, _describe(row["add"], row["remove"]))
+                changed += 1
+        self.message_user(request, f"已修改 {changed} 段发言的标签。", messages.SUCCESS)
+        return None
+
+    @admin.action(description="采纳排名靠前的标签建议", permissions=["change"])
+    def apply_suggestions(self, request, queryset):
+        quotes = list(queryset)
+        if request.POST.get("step") != "confirm":
+            suggestions = suggest_for_quotes(quotes, limit=BULK_SUGGESTIONS)
+            rows = [{"quote": q, "suggestions": suggestions[q.pk]} for q in quotes]
+            return self._action_page(request, "suggestions_preview.html", "采纳标签建议", rows=rows)
+        by_quote = {q.pk: q for q in quotes}
+        chosen: dict[int, list[str]] = {}
+        for value in request.POST.getlist("accept"):
+            pk, _, name = value.partition(":")
+            if pk.isdigit() and int(pk) in by_quote and not name_problem(name.strip()):
+                chosen.setdefault(int(pk), []).append(name.strip())
+        changed = added = 0
+        with transaction.atomic():
+            names = sorted({name for names in chosen.values() for name in names})
+            found, missing = resolve_tags(names)
+            tags = dict(zip(missing, tag_objects(missing), strict=True)) | found
+            for pk, names in chosen.items():
+                quote = by_quote[pk]
+                have = {tag.pk for tag in quote.tags.all()}
+                new = _unique(tags[n] for n in names if tags[n].pk not in have)
+                if new:
+                    quote.tags.add(*new)
+                    self.log_change(request, quote, _describe(new, []) + "(采纳建议)")
+                    changed, added = changed + 1, added + len(new)
+        self.message_user(request, f"已为 {changed} 段发言加上 {added} 个标签。", messages.SUCCESS)
+        return None
+
+    @admin.action(description="取消发布所选发言", permissions=["change"])
+    def unpublish(self, request, queryset):
+        return self._set_published(request, queryset, False)
+
+    @admin.action(description="发布所选发言", permissions=["change"])
+    def publish(self, request, queryset):
+        return self._set_published(request, queryset, True)
+
+    def _set_published(self, request, queryset, published: bool):
+        verb = "发布" if published else "取消发布"
+        quotes = list(queryset)
+        changing = [q for q in quotes if q.published != published]
+        if request.POST.get("step") != "confirm":
+            return self._action_page(
+                request,
+                "publish_confirm.html",
+                f"确认{verb}",
+                verb=verb,
+                quotes=quotes,
+                changing=changing,
+                unchanged=len(quotes) - len(changing),
+            )
+        with transaction.atomic():
+            for quote in changing:
+                quote.published = published
+                quote.save(update_fields=["published"])
+                self.log_change(request, quote, f"{verb}(批量操作)")
+        message = f"已{verb} {len(changing)} 段发言。"
+        if unchanged := len(quotes) - len(changing):
+            state = "已经公开" if published else "本来就未公开"
+            message += f"另有 {unchanged} 段{state},没有改动。"
+        self.message_user(request, message, messages.SUCCESS)
+        return None
+
+
+def _tag_plan(quotes: list[Quote], add: list[Tag | str], remove: list[Tag]) -> list[dict]:
+    """What each quote would gain and lose: only tags it lacks, only tags it has."""
+    plan = []
+    for quote in quotes:
+        have = {tag.pk for tag in quote.tags.all()}
+        plan.append(
+            {
+                "quote": quote,
+                "add": [t for t in add if isinstance(t, str) or t.pk not in have],
+                "remove": [t for t in remove if t.pk in have],
+            }
+        )
+    return plan
+
+
+def _describe(added, removed) -> str:
+    parts = []
+    if added:
+        parts.append("加上" + "、".join(f"「{t}」" for t in added))
+    if removed:
+        parts.append("去掉" + "、".join(f"「{t}」" for t in removed))
+    return "标签:" + ";".join(parts)

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 from taggit.models import Tag
 
 from .. import segmentation
-from ..models import Event, Quote, Speaker, TaggedQuote
+from ..models import Event, Quote, Speaker, TagAlias, TaggedQuote
 from ..slugs import speaker_slug
 from .backends import backend
 from .documents import Document, build_document
@@ -48,6 +48,7 @@ def ensure_vocabulary() -> None:
     if _loaded_vocabulary[0] == version:
         return
     words = list(Tag.objects.values_list("name", flat=True))
+    words += TagAlias.objects.values_list("name", flat=True)
     words += Speaker.objects.values_list("name", flat=True)
     segmentation.add_vocabulary(words)
     _loaded_vocabulary[0] = version

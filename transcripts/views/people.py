@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Length
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from taggit.models import Tag
 
 from ..forms import SpeakerQuoteFilterForm
-from ..models import Participation, Quote, Speaker, Topic
+from ..models import Participation, Quote, Speaker, TagRedirect, Topic
 from ..reader import quotes_across_events, speaker_keywords, speakers_with_stats, tags_with_counts
 
 
@@ -85,7 +87,12 @@ def tag_list(request):
 
 
 def tag_detail(request, slug: str):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:  # renamed or merged away: the old link leads to the tag's page now
+        moved = get_object_or_404(TagRedirect.objects.select_related("tag"), old_slug=slug)
+        query = request.META.get("QUERY_STRING", "")
+        url = reverse("tag-detail", args=[moved.tag.slug]) + (f"?{query}" if query else "")
+        return HttpResponsePermanentRedirect(url)
     groups = quotes_across_events(Quote.objects.filter(tags=tag))
     return render(
         request,

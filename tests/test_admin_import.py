@@ -1,0 +1,233 @@
+"""Import from the admin: an editor uploads a transcript, reads the dry-run report (nothing written
+yet), confirms, and gets the same event the import command would give; bad files and repeated
+imports get a clear message, never a half-written event or a 500."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from transcripts.admin import importing
+from transcripts.models import Event, Quote, Section, Speaker, Topic
+
+from .conftest import SEED, export_all, run_command
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD = "/admin/transcripts/event/import/"
+CONFIRM = "/admin/transcripts/event/import/confirm/"
+SLUG = "da-mo-xing-xun-lian-he-jin-hua-zhi-lu"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+def seed_file(name: str = "seed.txt", data: bytes | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, SEED.read_bytes() if data is None else data, "text/plain")
+
+
+def upload(client, file, **fields):
+    return client.post(UPLOAD, {"file": file, "format": "auto", **fields})
+
+
+def token_of(response) -> str:
+    return response.context["confirm_form"].initial["token"]
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def nothing_written() -> bool:
+    return not (Event.objects.exists() or Speaker.objects.exists() or Quote.objects.exists())
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(UPLOAD)
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/?next=")
+    assert client.post(CONFIRM, {"token": "x" * 32}).status_code == 302
+    assert nothing_written()
+
+
+def test_staff_without_the_add_event_permission_are_refused(client):
+    user = User.objects.create_user("reader", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_event"))
+    client.force_login(user)
+    assert client.get(UPLOAD).status_code == 403
+    assert upload(client, seed_file()).status_code == 403
+    assert nothing_written()
+
+
+def test_the_event_list_has_an_import_button(admin_client):
+    html = admin_client.get("/admin/transcripts/event/").content.decode()
+    assert f'href="{UPLOAD}"' in html and "导入活动" in html
+
+
+def test_the_upload_form_offers_format_and_replace(admin_client):
+    html = admin_client.get(UPLOAD).content.decode()
+    assert 'type="file"' in html and 'enctype="multipart/form-data"' in html
+    assert "自动识别" in html and "知乎文章" in html and "本站导出的 JSON" in html
+    assert "替换现有活动" in html
+
+
+def test_the_report_shows_what_would_be_imported_and_writes_nothing(admin_client):
+    response = upload(admin_client, seed_file())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "大模型训练和进化之路" in html and SLUG in html
+    assert "5 个部分、9 个话题、70 段发言、6 位发言人" in html
+    assert "二、现状:行业现象与技术水平百模大战" in html
+    assert "5. Q1 如何将大模型应用至广告、推荐算法" in html
+    assert html.count('class="import-topic"') == 9
+    assert html.count('class="speaker-new"') == 6  # an empty database: everyone is new
+    assert re.search(r"<td>刘知远</td><td>zibuyu9</td><td>嘉宾</td><td>\d+ 段</td>", html)
+    assert html.count('data-warning="glued-heading"') == 3
+    assert html.count("部分标题可能粘连了小标题") == 3
+    assert "还没有写入任何内容" in html and "确认导入" in html
+    assert nothing_written()
+    assert not Section.objects.exists() and not Topic.objects.exists()
+
+
+def test_quotes_per_speaker_are_counted(admin_client):
+    speakers = upload(admin_client, seed_file()).context["previews"][0].speakers
+    assert sum(s.quotes for s in speakers) == 70
+    assert {s.name: s.quotes for s in speakers}["观众"] == 5
+
+
+def test_known_speakers_are_recognised_by_handle_or_name(admin_client):
+    Speaker.objects.create(name="刘知远", slug="liuzhiyuan", handle="zibuyu9")
+    Speaker.objects.create(name="观众", slug="audience")  # no handle on either side: by name
+    Speaker.objects.create(name="杨军", slug="yang-jun-2", handle="yangjun-other")  # not him
+    html = upload(admin_client, seed_file()).content.decode()
+    assert html.count('class="speaker-new"') == 4
+    assert "刘知远(liuzhiyuan)" in html and "观众(audience)" in html
+    assert "杨军(yang-jun-2)" not in html
+
+
+def test_confirming_imports_the_event_once_with_a_message_and_a_log_entry(admin_client):
+    token = token_of(upload(admin_client, seed_file()))
+    response = admin_client.post(CONFIRM, {"token": token}, follow=True)
+    event = Event.objects.get()
+    assert event.slug == SLUG and event.quotes.count() == 70 and event.topics.count() == 9
+    assert response.redirect_chain[-1][0] == "/admin/transcripts/event/"
+    (success, glued) = messages_of(response)
+    assert "已导入《" in success and "5 个部分、9 个话题、70 段发言" in success
+    assert f'href="/admin/transcripts/event/{event.pk}/change/"' in success
+    assert "新发言人:刘知远、" in success
+    assert "有 3 个部分的标题可能粘连了小标题" in glued
+    assert f"/admin/transcripts/section/?event__id__exact={event.pk}" in glued
+    log = LogEntry.objects.get()
+    assert log.action_flag == ADDITION and log.object_id == str(event.pk)
+    assert "seed.txt" in log.get_change_message()
+    # the token is spent: confirming twice imports nothing more and says why
+    again = admin_client.post(CONFIRM, {"token": token}, follow=True)
+    assert "这次上传已失效" in messages_of(again)[0]
+    assert Event.objects.count() == 1 and LogEntry.objects.count() == 1
+
+
+def test_the_admin_import_gives_what_the_command_gives(admin_client):
+    admin_client.post(CONFIRM, {"token": token_of(upload(admin_client, seed_file()))})
+    from_admin = export_all()
+    Event.objects.all().delete()
+    Speaker.objects.all().delete()
+    run_command("import_event", str(SEED))
+    assert export_all() == from_admin
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+        (b"   \n\n  ", "the file is empty"),
+        ("大模型训练和进化之路\n只有标题,没有发言。".encode(), "无法读取文件 seed.txt"),
+    ],
+)
+def test_a_file_that_is_not_a_transcript_gets_a_clear_message(admin_client, data, problem):
+    response = upload(admin_client, seed_file(data=data))
+    assert response.status_code == 200
+    (message,) = messages_of(response)
+    assert message.startswith("无法读取文件 seed.txt:") and problem in message
+    assert "确认导入" not in response.content.decode()
+    assert nothing_written()
+
+
+def test_an_empty_file_is_refused_by_the_form(admin_client):
+    response = upload(admin_client, seed_file(data=b""))
+    html = response.content.decode()
+    assert "所提交的是空文件" in html and "确认导入" not in html
+    assert nothing_written()
+
+
+def test_a_file_too_big_is_refused_before_it_is_read(admin_client, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_UPLOAD_BYTES", 1000)
+    response = upload(admin_client, seed_file())
+    html = response.content.decode()
+    assert "文件太大" in html and "最大 1000" in html
+    assert "确认导入" not in html
+    assert nothing_written()
+
+
+def test_the_same_file_again_is_already_imported(admin_client):
+    admin_client.post(CONFIRM, {"token": token_of(upload(admin_client, seed_file()))})
+    before = export_all()
+    report = upload(admin_client, seed_file("again.txt"))
+    assert "这个文件已导入过" in report.content.decode()
+    response = admin_client.post(CONFIRM, {"token": token_of(report)}, follow=True)
+    (message,) = messages_of(response)
+    assert "已导入过(70 段发言),没有改动" in message
+    assert export_all() == before and LogEntry.objects.count() == 1
+
+
+def test_a_changed_source_needs_replace_and_then_replaces_in_place(admin_client):
+    admin_client.post(CONFIRM, {"token": token_of(upload(admin_client, seed_file()))})
+    event = Event.objects.get()
+    changed = SEED.read_bytes().replace(
+        "尤老师和刘老师都是学者".encode(), "两位老师都是学者".encode()
+    )
+    report = upload(admin_client, seed_file("v2.txt", changed))
+    assert "已有网址名相同的活动" in report.content.decode()
+    refused = admin_client.post(CONFIRM, {"token": token_of(report)}, follow=True)
+    assert "没有导入《大模型训练和进化之路》:同一网址名的活动已经存在" in messages_of(refused)[0]
+    assert not Quote.objects.filter(text__contains="两位老师都是学者").exists()
+
+    report = upload(admin_client, seed_file("v2.txt", changed), replace="on")
+    assert "确认导入(替换现有活动)" in report.content.decode()
+    replaced = admin_client.post(CONFIRM, {"token": token_of(report)}, follow=True)
+    assert "已重新导入《" in messages_of(replaced)[0]
+    assert Event.objects.get().pk == event.pk
+    assert Quote.objects.filter(text__contains="两位老师都是学者").count() == 1
+    assert LogEntry.objects.filter(action_flag=CHANGE, object_id=str(event.pk)).exists()
+
+
+def test_a_token_works_only_for_the_user_who_uploaded(admin_client, client):
+    token = token_of(upload(admin_client, seed_file()))
+    other = User.objects.create_superuser("other", password="pw")
+    client.force_login(other)
+    response = client.post(CONFIRM, {"token": token}, follow=True)
+    assert "这次上传已失效" in messages_of(response)[0]
+    assert nothing_written()
+
+
+def test_csrf_is_enforced_on_both_steps():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.create_superuser("boss", password="pw"))
+    assert upload(client, seed_file()).status_code == 403
+    page = client.get(UPLOAD)
+    csrf = page.cookies["csrftoken"].value
+    report = client.post(
+        UPLOAD, {"file": seed_file(), "format": "auto", "csrfmiddlewaretoken": csrf}
+    )
+    assert report.status_code == 200
+    assert client.post(CONFIRM, {"token": token_of(report)}).status_code == 403
+    assert nothing_written()
+    client.post(CONFIRM, {"token": token_of(report), "csrfmiddlewaretoken": csrf})
+    assert Event.objects.get().quotes.count() == 70

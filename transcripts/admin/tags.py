@@ -1,0 +1,246 @@
+"""Admin for tags: usage counts, aliases, rename, merge and delete-unused, and the redirects
+that keep old tag URLs working.
+
+Every write goes through `transcripts.tagging`, which keeps the search index, the vocabulary,
+the cached event pages and old URLs right; each one is recorded in the admin history. taggit's
+own Tag admin is replaced: its merge and delete bypass all of that.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.template.response import TemplateResponse
+from taggit.models import Tag
+
+from .. import tagging
+from ..models import TagAlias, TaggedQuote, TagRedirect
+
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+
+
+class TagAliasForm(forms.ModelForm):
+    class Meta:
+        model = TagAlias
+        fields = ["name"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if problem := tagging.alias_problem(name, alias=self.instance):
+            raise forms.ValidationError(problem)
+        return name
+
+
+class TagAliasInline(admin.TabularInline):
+    model = TagAlias
+    form = TagAliasForm
+    extra = 0
+
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name"]
+        help_texts = {"name": "改名后,旧的标签网址会永久跳转到新网址。"}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        tag = self.instance if self.instance.pk else None
+        if problem := tagging.tag_name_problem(name, tag=tag):
+            raise forms.ValidationError(problem)
+        return name
+
+
+class MergeForm(forms.Form):
+    """The merge confirmation: one of the selected tags as the target, or a new name."""
+
+    target = forms.ModelChoiceField(
+        Tag.objects.none(), required=False, widget=forms.RadioSelect, empty_label=None
+    )
+    new_name = forms.CharField(required=False, max_length=100)
+
+    def __init__(self, *args, tags: QuerySet, moves: dict[int, tuple[int, int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = tags
+        self.fields["target"].label_from_instance = lambda tag: (
+            f"{tag.name}:移入 {moves[tag.pk][0]} 条发言,其中 {moves[tag.pk][1]} 条原本没有这个标签"
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["new_name"] = data.get("new_name", "").strip()
+        if bool(data.get("target")) == bool(data["new_name"]):
+            raise forms.ValidationError("请选择一个目标标签,或者填写一个新名称(二者选一)。")
+        return data
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    form = TagForm
+    list_display = ["name", "slug", "quote_count", "event_count", "alias_names"]
+    search_fields = ["name", "slug", "aliases__name"]
+    ordering = ["name"]
+    inlines = [TagAliasInline]
+    actions = ["merge_selected", "delete_unused"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                quote_count=Count("transcripts_taggedquote_items", distinct=True),
+                event_count=Count("transcripts_taggedevent_items", distinct=True),
+            )
+            .prefetch_related("aliases")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug", "quote_count"] if obj is not None else []
+
+    def get_actions(self, request):
+        """No bulk delete of tags in use: it would leave the search index behind."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.display(description="发言数", ordering="quote_count")
+    def quote_count(self, tag: Tag) -> int:
+        return getattr(tag, "quote_count", 0)
+
+    @admin.display(description="活动数", ordering="event_count")
+    def event_count(self, tag: Tag) -> int:
+        return getattr(tag, "event_count", 0)
+
+    @admin.display(description="别名")
+    def alias_names(self, tag: Tag) -> str:
+        return "、".join(alias.name for alias in tag.aliases.all())
+
+    # Rename and delete from the change form -----------------------------------------------
+
+    def save_model(self, request, obj: Tag, form, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+        elif "name" in form.changed_data:
+            form.renamed = tagging.rename_tag(tag=Tag.objects.get(pk=obj.pk), new_name=obj.name)
+            obj.slug = form.renamed.tag.slug
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        renamed = getattr(form, "renamed", None)
+        if renamed is None:
+            return message
+        text = (
+            f"改名:「{renamed.old_name}」→「{renamed.tag.name}」,"
+            f"旧网址 /tags/{renamed.old_slug}/ 跳转到 /tags/{renamed.tag.slug}/。"
+        )
+        inline_changes = [m for m in message if "object" in next(iter(m.values()))]
+        if inline_changes:
+            text += LogEntry(change_message=json.dumps(inline_changes)).get_change_message()
+        return text
+
+    def delete_model(self, request, obj: Tag) -> None:
+        tagging.delete_tag(tag=obj)
+
+    # Actions ---------------------------------------------------------------------------------
+
+    @admin.action(description="合并所选标签", permissions=["change", "delete"])
+    def merge_selected(self, request, queryset):
+        tags = queryset.order_by("-quote_count", "name")
+        if len(tags) < 2:
+            self.message_user(request, "请至少选择两个标签来合并。", messages.WARNING)
+            return None
+        moves, total = _quotes_moving(list(tags))
+        form = MergeForm(
+            request.POST if "confirm" in request.POST else None, tags=tags, moves=moves
+        )
+        if form.is_valid():
+            try:
+                return self._merge(request, list(tags), form.cleaned_data)
+            except tagging.TagError as error:
+                form.add_error(None, str(error))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "合并标签",
+            "opts": self.model._meta,
+            "tags": tags,
+            "form": form,
+            "total": total,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/transcripts/tag/merge_confirmation.html", context)
+
+    def _merge(self, request, tags: list[Tag], data: dict) -> None:
+        with transaction.atomic():
+            merged = tagging.merge_tags(sources=tags, target=data["target"] or data["new_name"])
+            sources = "、".join(merged.sources)
+            self.log_deletions(request, [t for t in tags if t.pk != merged.target.pk])
+            if merged.created:
+                self.log_addition(request, merged.target, "合并时新建。")
+            self.log_change(
+                request, merged.target, f"合并:{sources} 并入此标签,{merged.quotes} 条发言移入。"
+            )
+        self.message_user(
+            request,
+            f"{merged.quotes} 条发言已移到标签「{merged.target.name}」(并入:{sources})。",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="删除所选标签中未使用的", permissions=["delete"])
+    def delete_unused(self, request, queryset) -> None:
+        tags = list(queryset.order_by("name"))
+        with transaction.atomic():
+            result = tagging.delete_unused_tags(tags=tags)
+            self.log_deletions(request, [t for t in tags if t.name in result.deleted])
+        if result.deleted:
+            names = "、".join(result.deleted)
+            self.message_user(request, f"已删除 {len(result.deleted)} 个未使用的标签:{names}。")
+        if result.kept:
+            in_use = "、".join(
+                f"{t.name}({t.quote_count} 条发言,{t.event_count} 个活动)"
+                for t in tags
+                if t.name in result.kept
+            )
+            self.message_user(request, f"这些标签仍在使用,没有删除:{in_use}。", messages.WARNING)
+
+
+def _quotes_moving(tags: list[Tag]) -> tuple[dict[int, tuple[int, int]], int]:
+    """For each selected tag as the target: how many quotes would move to it (they carry one of
+    the others) and how many of those do not carry it yet; and how many quotes would move to a
+    new tag (every quote carrying any of them). One query."""
+    quotes_of: dict[int, set[int]] = defaultdict(set)
+    rows = TaggedQuote.objects.filter(tag__in=[t.pk for t in tags]).values_list(
+        "tag_id", "content_object_id"
+    )
+    for tag_id, quote_id in rows:
+        quotes_of[tag_id].add(quote_id)
+    moves = {}
+    for tag in tags:
+        moving = set().union(*(q for pk, q in quotes_of.items() if pk != tag.pk))
+        moves[tag.pk] = (len(moving), len(moving - quotes_of[tag.pk]))
+    return moves, len(set().union(*quotes_of.values()))
+
+
+@admin.register(TagRedirect)
+class TagRedirectAdmin(admin.ModelAdmin):
+    """Old tag slugs and where they lead now; written only by renames and merges."""
+
+    list_display = ["old_slug", "tag", "new_slug"]
+    list_select_related = ["tag"]
+    search_fields = ["old_slug", "tag__name", "tag__slug"]
+
+    @admin.display(description="新网址名", ordering="tag__slug")
+    def new_slug(self, redirect: TagRedirect) -> str:
+        return redirect.tag.slug
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
