@@ -279,3 +279,17 @@ def test_new_tags_join_the_segmentation_dictionary():
     Tag.objects.create(name="具身智能体")
     service.ensure_vocabulary()
     assert segmentation.query_words("具身智能体研究") == ["具身智能体", "研究"]
+
+
+def test_a_tag_alias_finds_the_tags_quotes_and_the_other_way_round(client):
+    """Aliases are synonyms for search: hallucination finds 幻觉 once it is an alias of 幻觉."""
+    from taggit.models import Tag
+
+    from transcripts.models import TagAlias
+
+    assert api_numbers(client, q="hallucination")[0] == 0
+    TagAlias.objects.create(tag=Tag.objects.get(name="幻觉"), name="Hallucination")
+    count, numbers, data = api_numbers(client, q="hallucination")
+    assert numbers == truth("幻觉") and count == 5
+    assert "<mark>幻觉</mark>" in data["results"][0]["snippet"]
+    assert api_numbers(client, q="大模型 -hallucination")[1] == truth("大模型") - truth("幻觉")

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
-from .models import Event, Quote, Speaker, Topic
+from .models import Event, Quote, Speaker, TagAlias, Topic
 from .search import service as search
 from .views.caching import forget_event_version
 
@@ -64,6 +64,12 @@ def _vocabulary_changed(sender, instance, created: bool = False, raw: bool = Fal
         search.index_quotes(Quote.objects.filter(speaker=instance))
     else:
         search.index_quotes(Quote.objects.filter(tags=instance))
+
+
+@receiver([post_save, post_delete], sender=TagAlias, dispatch_uid="alias-changed")
+def _alias_changed(sender, instance: TagAlias, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        search.vocabulary_changed()  # synonyms and the dictionary follow the aliases
 
 
 @receiver(post_save, sender=Topic, dispatch_uid="index-renamed-topic")

@@ -53,15 +53,20 @@ class SQLiteBackend:
     def match_expression(self, query: Query) -> str:
         """Recall: every positive term as a phrase of grams, minus the negated ones. Ranking:
         the same phrases, their jieba tokens and metadata, ORed (which keeps the recall set)."""
-        recall = " AND ".join(self._phrase("grams", t.grams, t.prefix) for t in query.positive)
+        recall = " AND ".join(self._any("grams", t) for t in query.positive)
         for term in query.negative:
-            recall = f"({recall}) NOT {self._phrase('grams', term.grams, term.prefix)}"
+            recall = f"({recall}) NOT {self._any('grams', term)}"
         boost = []
         for term in query.positive:
-            boost.append(self._phrase("grams", term.grams, term.prefix))
-            boost.append(self._phrase("meta", term.grams, term.prefix))
+            boost.append(self._any("grams", term))
+            boost.append(self._any("meta", term))
             boost.extend(self._phrase("tokens", (token,), False) for token in term.tokens)
         return f"({recall}) AND ({' OR '.join(boost)})"
+
+    def _any(self, column: str, term: Term) -> str:
+        """The term, or any of its synonyms (a tag's name and aliases)."""
+        phrases = [self._phrase(column, t.grams, t.prefix) for t in (term, *term.alternatives)]
+        return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
 
     @staticmethod
     def _phrase(column: str, grams: tuple[str, ...], prefix: bool) -> str:
@@ -158,10 +163,14 @@ class PostgresBackend:
 
     @staticmethod
     def _phrase(term: Term, weight: str) -> str:
-        grams = [f"{PostgresBackend._quoted(gram)}:{weight}" for gram in term.grams]
-        if term.prefix:
-            grams[-1] = f"{PostgresBackend._quoted(term.grams[-1])}:*{weight}"
-        return "(" + " <-> ".join(grams) + ")"
+        """The term's phrase of grams, or any of its synonyms' (a tag's name and aliases)."""
+        phrases = []
+        for variant in (term, *term.alternatives):
+            grams = [f"{PostgresBackend._quoted(gram)}:{weight}" for gram in variant.grams]
+            if variant.prefix:
+                grams[-1] = f"{PostgresBackend._quoted(variant.grams[-1])}:*{weight}"
+            phrases.append("(" + " <-> ".join(grams) + ")")
+        return phrases[0] if len(phrases) == 1 else "(" + " | ".join(phrases) + ")"
 
     def narrow(self, quotes, query: Query):
         expression = self.match_expression(query)

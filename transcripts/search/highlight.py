@@ -34,7 +34,8 @@ def spans(text: str, terms: tuple[Term, ...]) -> list[tuple[int, int]]:
     found = sorted(
         (m.start(), m.end())
         for term in terms
-        for m in term_pattern(term).finditer(normalized)
+        for variant in (term, *term.alternatives)
+        for m in term_pattern(variant).finditer(normalized)
         if m.end() > m.start()
     )
     merged: list[tuple[int, int]] = []

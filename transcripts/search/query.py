@@ -10,7 +10,7 @@ query syntax.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import segmentation
 from .documents import RUN, normalize, run_grams
@@ -32,6 +32,7 @@ class Term:
     negated: bool = False
     prefix: bool = False  # the last gram may continue (a Latin word, a single Chinese character)
     runs: tuple[str, ...] = ()  # the term's runs of characters, for highlighting
+    alternatives: tuple[Term, ...] = ()  # synonyms that match too (a tag's name and aliases)
 
 
 @dataclass(frozen=True)
@@ -116,3 +117,15 @@ def _words(chunk: str, negated: bool) -> list[Term]:
         if term:
             found.append(term)
     return found
+
+
+def with_synonyms(query: Query, groups: dict[str, tuple[str, ...]]) -> Query:
+    """Each term that is a tag name or alias also matches the rest of its group (LLM finds
+    大模型 when LLM is an alias of the tag 大模型). `groups` maps a normalised word to its
+    normalised synonyms."""
+    terms = []
+    for term in query.terms:
+        synonyms = [s for s in groups.get(term.text, ()) if s != term.text]
+        alternatives = tuple(t for t in (_term(s, term.negated) for s in synonyms) if t is not None)
+        terms.append(replace(term, alternatives=alternatives) if alternatives else term)
+    return replace(query, terms=tuple(terms))

@@ -21,9 +21,9 @@ from .. import segmentation
 from ..models import Event, Quote, Speaker, TagAlias, TaggedQuote
 from ..slugs import speaker_slug
 from .backends import backend
-from .documents import Document, build_document
+from .documents import Document, build_document, normalize
 from .highlight import snippet
-from .query import Query, QueryError, parse_query
+from .query import Query, QueryError, parse_query, with_synonyms
 
 BATCH = 1000
 MAX_PAGE_SIZE = 200
@@ -52,6 +52,21 @@ def ensure_vocabulary() -> None:
     words += Speaker.objects.values_list("name", flat=True)
     segmentation.add_vocabulary(words)
     _loaded_vocabulary[0] = version
+
+
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """Normalised tag name or alias → every name of its group, cached until tags change."""
+    key = f"search-synonyms:{cache.get(VOCABULARY_VERSION_KEY, 0)}"
+    groups = cache.get(key)
+    if groups is None:
+        members: dict[int, set[str]] = {}
+        for tag_id, name in TagAlias.objects.values_list("tag_id", "name"):
+            members.setdefault(tag_id, set()).add(normalize(name))
+        for tag_id, name in Tag.objects.filter(pk__in=list(members)).values_list("id", "name"):
+            members[tag_id].add(normalize(name))
+        groups = {word: tuple(sorted(group)) for group in members.values() for word in group}
+        cache.set(key, groups, None)
+    return groups
 
 
 # Indexing --------------------------------------------------------------------------------------
@@ -219,7 +234,7 @@ def quote_search(
     results.speakers = speaker_suggestions(raw)
     try:
         ensure_vocabulary()
-        results.query = parse_query(raw)
+        results.query = with_synonyms(parse_query(raw), synonym_groups())
     except QueryError as error:
         results.error = str(error)
         return results
