@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
@@ -199,7 +200,9 @@ def upload_view(request):
         else:
             data = upload.read()
             try:
-                transcripts = parsing.load(data, format=form.cleaned_data["format"])
+                transcripts = parsing.load(
+                    data, format=form.cleaned_data["format"], name=Path(upload.name).stem
+                )
             except parsing.ParseError as error:
                 messages.error(request, f"无法读取文件 {upload.name}:{error}")
             else:
@@ -235,7 +238,9 @@ def confirm_view(request):
         return redirect(upload_url)
     cache.delete(_key(request, form.cleaned_data["token"]))
     try:
-        transcripts = parsing.load(pending["data"], format=pending["format"])
+        transcripts = parsing.load(
+            pending["data"], format=pending["format"], name=Path(pending["name"]).stem
+        )
     except parsing.ParseError as error:
         messages.error(request, f"无法读取文件 {pending['name']}:{error}")
         return redirect(upload_url)

@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import replace
 
-from . import json_export, zhihu
+from . import bold, json_export, markdown, plaintext, subtitles, zhihu
 from .decoding import decode
 from .transcript import ParseError, Part, Speaker, Topic, Transcript, Turn, Warning
 
@@ -30,13 +30,18 @@ __all__ = [
     "parse_all",
 ]
 
+# Detection tries these in order: the most specific shapes first, plain text last.
 FORMATS = {
     json_export.FORMAT: json_export,
     zhihu.FORMAT: zhihu,
+    markdown.FORMAT: markdown,
+    subtitles.FORMAT: subtitles,
+    bold.FORMAT: bold,
+    plaintext.FORMAT: plaintext,
 }
 
 
-DEFAULT_FORMAT = zhihu.FORMAT
+DEFAULT_FORMAT = plaintext.FORMAT
 
 
 def detect_format(text: str) -> str:
@@ -67,9 +72,15 @@ def parse(text: str, *, format: str = "auto") -> Transcript:
     return transcripts[0]
 
 
-def load(data: bytes, *, format: str = "auto") -> list[Transcript]:
-    """Decode and parse a file's bytes; each transcript carries the checksum of its source."""
+def load(data: bytes, *, format: str = "auto", name: str = "") -> list[Transcript]:
+    """Decode and parse a file's bytes; each transcript carries the checksum of its source.
+    `name` (the file's name without its extension) titles a transcript that has no title."""
     transcripts = parse_all(decode(data), format=format)
+    if name:
+        transcripts = [
+            replace(t, title=name) if any(w.code == "missing-title" for w in t.warnings) else t
+            for t in transcripts
+        ]
     if len(transcripts) == 1 and transcripts[0].format != json_export.FORMAT:
         return [replace(transcripts[0], checksum=hashlib.sha256(data).hexdigest())]
     return [replace(t, checksum=_checksum(t)) for t in transcripts]

@@ -45,7 +45,9 @@ class Command(BaseCommand):
         reports, failures = [], []
         for path in options["paths"]:
             try:
-                transcripts = parsing.load(_read(path), format=options["format"])
+                transcripts = parsing.load(
+                    _read(path), format=options["format"], name=Path(path).stem
+                )
                 for transcript in transcripts:
                     reports.append(report(transcript))
                     if options["dry_run"]:

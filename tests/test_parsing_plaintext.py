@@ -1,0 +1,57 @@
+"""Plain-text transcripts, pinned by golden files generated once and reviewed line by line."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transcripts.parsing import ParseError, plaintext
+
+from .conftest import DATA
+
+FOLDER = DATA / "plaintext"
+GOLDEN = ["simplified_roles", "traditional_interview", "english_names_alone"]
+
+
+def summary(transcript) -> dict:
+    """The parts of a transcript an editor sees, as JSON-ready data."""
+    data = dataclasses.asdict(transcript)
+    data["date"] = transcript.date.isoformat() if transcript.date else None
+    data["warnings"] = [w.message for w in transcript.warnings]
+    del data["checksum"]
+    return json.loads(json.dumps(data, ensure_ascii=False))
+
+
+def check_golden(module, folder, name, suffix):
+    text = (folder / f"{name}.{suffix}").read_text(encoding="utf-8")
+    expected = json.loads((folder / f"{name}.expected.json").read_text(encoding="utf-8"))
+    assert summary(module.parse(text)) == expected
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_golden(name):
+    check_golden(plaintext, FOLDER, name, "txt")
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_detected(name):
+    assert plaintext.looks_like((FOLDER / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+def test_a_prose_article_with_he_said_lines_has_no_speakers():
+    text = (FOLDER / "negative_prose.txt").read_text(encoding="utf-8")
+    assert not plaintext.looks_like(text)
+    with pytest.raises(ParseError, match="no speaker turns"):
+        plaintext.parse(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="王芳主持人问答：:（）()\n 。摄影提问者12**#-", max_size=300))
+def test_only_parse_errors_escape(text):
+    with contextlib.suppress(ParseError):
+        plaintext.parse(text)
