@@ -1,0 +1,543 @@
+"""How fast quote search is on a large corpus, next to the raw full-text SQL and a naive scan.
+
+The seed holds 70 quotes; search has to stay fast when the site holds hundreds of events. This
+builds a reproducible synthetic corpus (fixed random seed) from the seed's own sentences and
+vocabulary: the quotes of `fixtures/demo-event-raw.txt` split into sentences at 。！？!?, each
+synthetic quote 1-3 random sentences, over 80 published events (2,500 quotes each, so 200,000
+searchable quotes) and 2 unpublished drafts, with about 6 speakers per event (one host, four
+guests, the audience) drawn from a shared pool, parts and topics like `tests.factories.make_event`
+(titled from the seed's own), and every 7th quote tagged with an editor tag it mentions. Rows
+are written with the ORM's bulk_create in one transaction, then the index is filled by
+`transcripts.search.service.rebuild()` in one transaction, as `manage.py rebuild_search_index`
+does; both times are printed.
+
+Then a fixed query set, each query "ranked first page (20) plus total count", three ways:
+
+1. the search service: `r = quote_search(q, page_size=20); r.hits; r.count` (parsing, ranking,
+   the ORM and highlighted snippets);
+2. raw full-text SQL on the same index: the MATCH expression the service produces (the parsed
+   query with its tag synonyms; the corpus has no tag aliases, so none apply), in two
+   hand-written statements (first 20 by bm25, and COUNT(*)); the tsquery equivalent on PostgreSQL;
+3. a naive scan: `Quote.objects.filter(event__published=True, text__icontains=word)` per word
+   as typed (excluded words with `~Q`), unordered, count and first 20.
+
+All three search what readers may see, as the service does: quotes of published events (and,
+where quotes have their own `published` flag, published quotes).
+
+Each query is warmed up once, then the three ways are timed in alternating rounds (a busy
+neighbour hurts all three alike). Goals: the service within 1.5x of the raw SQL; at least 10x
+faster than the naive scan; a median under 25 ms. Finally, exactness: for the single-word queries,
+the service's count equals the number of published quotes whose normalised text contains the
+normalised term, counted in Python.
+
+    DJANGO_DEBUG=0 DJANGO_SECRET_KEY=<32+ characters> \\
+        DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver \\
+        .venv/bin/python bench/search_bench.py [--rounds N] [--events N] [--quotes N]
+
+Uses DATABASE_URL when set (it should point at an empty, throwaway database), otherwise a
+temporary SQLite file. Nothing is cached between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import math
+import os
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures" / "demo-event-raw.txt"
+RANDOM_SEED = 20240518
+SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
+EDITOR_TAGS = ("幻觉", "百模大战", "AGI", "通用人工智能", "推荐系统", "算力", "强化学习", "开源")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉萍红娟建文辉力鹏宇浩然思远晨曦"
+POOL = 150  # speakers shared by the events
+DRAFTS = 2  # unpublished events, so the published filter has something to drop
+PARTS, TOPICS_PER_PART, TAG_EVERY = 5, 4, 7
+QUERIES = (
+    "幻觉",
+    "百模大战",
+    "基座模型",
+    "PPO",
+    "AGI",
+    "推荐",
+    "强化学习",
+    "算力",
+    "数据",
+    "语言",
+    "大模型 幻觉",
+    '"基座模型"',
+    "大模型 -幻觉",
+    "數據",
+)
+PAGE = 20
+RAW_RATIO_GOAL = 1.5
+NAIVE_RATIO_GOAL = 10.0
+MEDIAN_GOAL_MS = 25.0
+
+
+def setup_django(scratch: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salon_site.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+# The corpus ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Seed:
+    title: str
+    series: str
+    sentences: list[str]
+    people: list[tuple[str, str]]  # (name, handle) of the seed's named speakers
+    parts: list[str]
+    topics: list[str]
+
+
+def read_seed() -> Seed:
+    from transcripts.parsing import load
+
+    (transcript,) = load(SEED.read_bytes())
+    sentences = [
+        piece.strip()
+        for turn in transcript.turns
+        for piece in SENTENCE.findall(turn.text)
+        if piece.strip()
+    ]
+    return Seed(
+        title=transcript.title,
+        series=transcript.series or "盐沙龙",
+        sentences=sentences,
+        people=[(s.name, s.handle) for s in transcript.speakers if s.role != "audience"],
+        parts=[p.title for p in transcript.parts],
+        topics=[t.title for t in transcript.topics],
+    )
+
+
+def speaker_pool(rng: random.Random, seed: Seed) -> list[tuple[str, str]]:
+    """The seed's named speakers, then generated two- and three-character names."""
+    names = [name for name, _ in seed.people]
+    people = list(seed.people)
+    while len(people) < POOL:
+        name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.randint(1, 2)))
+        if name not in names:
+            names.append(name)
+            people.append((name, ""))
+    return people
+
+
+def build_corpus(rng: random.Random, seed: Seed, events: int, per_event: int) -> int:
+    """Events, speakers, participations, parts, topics, quotes and tags, in bulk, in one
+    transaction. Returns the number of quotes written."""
+    from django.db import transaction
+    from taggit.models import Tag
+
+    from transcripts.models import (
+        Event,
+        Participation,
+        Quote,
+        Section,
+        Speaker,
+        TaggedQuote,
+        Topic,
+    )
+    from transcripts.search import service
+
+    pool = speaker_pool(rng, seed)
+    written = 0
+    with transaction.atomic():
+        speakers = Speaker.objects.bulk_create(
+            Speaker(name=name, slug=f"bench-speaker-{i}", handle=handle or f"bench{i}")
+            for i, (name, handle) in enumerate(pool)
+        )
+        audience = Speaker.objects.create(name="观众", slug="bench-audience")
+        tags = {
+            name: Tag.objects.create(name=name, slug=f"bench-tag-{i}")
+            for i, name in enumerate(EDITOR_TAGS)
+        }
+        start = datetime.date(2023, 1, 7)
+        event_rows = Event.objects.bulk_create(
+            Event(
+                title=f"{seed.title} · 第{i + 1}场",
+                slug=f"search-bench-{i + 1:03d}",
+                series=seed.series,
+                date=start + datetime.timedelta(days=7 * i),
+                published=i < events,
+                source_checksum=f"search-bench-{RANDOM_SEED}-{i + 1}",
+                source_format="json",
+            )
+            for i in range(events + DRAFTS)
+        )
+        for event in event_rows:
+            people = rng.sample(speakers, 5)  # a host and four guests, then the audience
+            roles = ["host"] + ["guest"] * 4 + ["audience"]
+            Participation.objects.bulk_create(
+                Participation(event=event, speaker=person, role=role, order=order)
+                for order, (person, role) in enumerate(zip([*people, audience], roles, strict=True))
+            )
+            sections = Section.objects.bulk_create(
+                Section(event=event, number=p, title=seed.parts[(p - 1) % len(seed.parts)])
+                for p in range(1, PARTS + 1)
+            )
+            topics = Topic.objects.bulk_create(
+                Topic(
+                    event=event,
+                    section=sections[p],
+                    number=p * TOPICS_PER_PART + t + 1,
+                    title=seed.topics[(p * TOPICS_PER_PART + t) % len(seed.topics)],
+                    label=f"Q{t + 1}" if p == PARTS - 1 else "",
+                )
+                for p in range(PARTS)
+                for t in range(TOPICS_PER_PART)
+            )
+            per_topic = max(1, per_event // len(topics))
+            # who speaks: guests most, the host often, the audience now and then
+            voices = [people[0]] * 2 + people[1:] * 4 + [audience]
+            quotes = []
+            for number in range(1, per_event + 1):
+                topic = topics[min((number - 1) // per_topic, len(topics) - 1)]
+                text = "".join(rng.choice(seed.sentences) for _ in range(rng.randint(1, 3)))
+                quotes.append(
+                    Quote(
+                        event=event,
+                        number=number,
+                        speaker=rng.choice(voices),
+                        section=topic.section,
+                        topic=topic,
+                        text=text,
+                    )
+                )
+            Quote.objects.bulk_create(quotes, batch_size=2000)
+            written += len(quotes)
+            tagged = []
+            for quote in quotes[TAG_EVERY - 1 :: TAG_EVERY]:
+                mentioned = [t for t in EDITOR_TAGS if t.casefold() in quote.text.casefold()]
+                if mentioned:
+                    tagged.append(TaggedQuote(content_object=quote, tag=tags[mentioned[0]]))
+            TaggedQuote.objects.bulk_create(tagged, batch_size=2000)
+    service.vocabulary_changed()  # speaker and tag names join the segmentation dictionary
+    return written
+
+
+# The three ways --------------------------------------------------------------------------------
+
+
+def visible():
+    """The quotes readers may search, filtered as the service filters them: `public()` (quote
+    and event published) where the model has it, else quotes of published events."""
+    from transcripts.models import Quote
+
+    if hasattr(Quote.objects, "public"):
+        return Quote.objects.public()
+    return Quote.objects.filter(event__published=True)
+
+
+def quote_flag() -> str:
+    """The quote's own `published` flag in raw SQL, where the model has one."""
+    from transcripts.models import Quote
+
+    names = {f.name for f in Quote._meta.concrete_fields}
+    return " AND q.published" if "published" in names else ""
+
+
+def service_search(raw: str) -> int:
+    from transcripts.search.service import quote_search
+
+    results = quote_search(raw, page_size=PAGE)
+    results.hits  # noqa: B018 (evaluated for its cost)
+    return results.count
+
+
+def raw_statements(vendor: str) -> tuple[str, str]:
+    """First page by rank and the count, written by hand over the same index."""
+    flag = quote_flag()
+    if vendor == "postgresql":
+        from transcripts.search.backends import PostgresBackend
+
+        # the ranking the backend uses, when it sets one (ts_rank's defaults otherwise)
+        weights = getattr(PostgresBackend, "RANK_WEIGHTS", None)
+        normalization = getattr(PostgresBackend, "RANK_NORMALIZATION", 0)
+        rank_weights = f"'{weights}', " if weights else ""
+        page = (
+            f"SELECT q.id, ts_rank({rank_weights}s.document, %s::tsquery, {normalization}) AS r"
+            " FROM transcripts_quote_search s"
+            " JOIN transcripts_quote q ON q.id = s.quote_id"
+            " JOIN transcripts_event e ON e.id = q.event_id"
+            f" WHERE s.document @@ %s::tsquery AND e.published{flag}"
+            f" ORDER BY r DESC LIMIT {PAGE}"
+        )
+        count = (
+            "SELECT COUNT(*) FROM transcripts_quote_search s"
+            " JOIN transcripts_quote q ON q.id = s.quote_id"
+            " JOIN transcripts_event e ON e.id = q.event_id"
+            f" WHERE s.document @@ %s::tsquery AND e.published{flag}"
+        )
+        return page, count
+    page = (
+        "SELECT q.id, bm25(transcripts_quote_fts, 1.0, 0.5, 2.0) AS s"
+        " FROM transcripts_quote_fts"
+        " JOIN transcripts_quote q ON q.id = transcripts_quote_fts.rowid"
+        " JOIN transcripts_event e ON e.id = q.event_id"
+        f" WHERE transcripts_quote_fts MATCH %s AND e.published{flag}"
+        f" ORDER BY s LIMIT {PAGE}"
+    )
+    count = (
+        "SELECT COUNT(*) FROM transcripts_quote_fts"
+        " JOIN transcripts_quote q ON q.id = transcripts_quote_fts.rowid"
+        " JOIN transcripts_event e ON e.id = q.event_id"
+        f" WHERE transcripts_quote_fts MATCH %s AND e.published{flag}"
+    )
+    return page, count
+
+
+def raw_search(expression: str, statements: tuple[str, str], vendor: str) -> int:
+    from django.db import connection
+
+    page, count = statements
+    with connection.cursor() as cursor:
+        cursor.execute(page, [expression, expression] if vendor == "postgresql" else [expression])
+        cursor.fetchall()
+        cursor.execute(count, [expression])
+        return cursor.fetchone()[0]
+
+
+def naive_words(raw: str) -> tuple[list[str], list[str]]:
+    """The words as typed: quotes stripped, `-word` excluded."""
+    wanted, excluded = [], []
+    for word in raw.replace('"', " ").split():
+        if word.startswith("-") and len(word) > 1:
+            excluded.append(word[1:])
+        else:
+            wanted.append(word)
+    return wanted, excluded
+
+
+def naive_search(raw: str) -> int:
+    from django.db.models import Q
+
+    wanted, excluded = naive_words(raw)
+    quotes = visible()
+    for word in wanted:
+        quotes = quotes.filter(text__icontains=word)
+    for word in excluded:
+        quotes = quotes.filter(~Q(text__icontains=word))
+    quotes = quotes.order_by()
+    list(quotes[:PAGE])
+    return quotes.count()
+
+
+# Measuring -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    query: str
+    expression: str
+    counts: dict[str, int] = field(default_factory=dict)
+    times: dict[str, list[float]] = field(default_factory=dict)  # milliseconds
+
+    def median(self, way: str) -> float:
+        return statistics.median(self.times[way])
+
+
+def cell(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns (a Chinese character takes two)."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def measure(rounds: int) -> list[Row]:
+    from django.db import connection
+
+    from transcripts.search.backends import backend
+    from transcripts.search.query import parse_query, with_synonyms
+    from transcripts.search.service import ensure_vocabulary, synonym_groups
+
+    ensure_vocabulary()
+    vendor = connection.vendor
+    statements = raw_statements(vendor)
+    rows = []
+    for raw in QUERIES:
+        # the expression the service matches: the parsed query with its tag synonyms
+        parsed = with_synonyms(parse_query(raw), synonym_groups())
+        row = Row(query=raw, expression=backend().match_expression(parsed))
+        ways = {
+            "service": lambda raw=raw: service_search(raw),
+            "raw": lambda row=row: raw_search(row.expression, statements, vendor),
+            "icontains": lambda raw=raw: naive_search(raw),
+        }
+        for way, action in ways.items():  # warm-up
+            row.counts[way] = action()
+            row.times[way] = []
+        for _ in range(rounds):
+            for way, action in ways.items():
+                start = time.perf_counter()
+                action()
+                row.times[way].append((time.perf_counter() - start) * 1000)
+        rows.append(row)
+    return rows
+
+
+def exactness(rows: list[Row]) -> dict[str, tuple[int, int]]:
+    """For every single-word query: (service count, published quotes whose normalised text
+    contains the normalised term, counted in Python)."""
+    from transcripts.search.documents import normalize
+
+    single = {
+        row.query: normalize(row.query) for row in rows if naive_words(row.query)[0] == [row.query]
+    }
+    expected = dict.fromkeys(single, 0)
+    texts = visible().values_list("text", flat=True)
+    for text in texts.iterator(chunk_size=5000):
+        normalized = normalize(text)
+        for query, term in single.items():
+            if term in normalized:
+                expected[query] += 1
+    service = {row.query: row.counts["service"] for row in rows}
+    return {query: (service[query], expected[query]) for query in single}
+
+
+# Main ------------------------------------------------------------------------------------------
+
+
+def build_and_index(events: int, per_event: int) -> int:
+    """The corpus and its index, timed; returns the number of published quotes."""
+    from django.db import transaction
+
+    from transcripts.models import Quote
+    from transcripts.search import service
+
+    if Quote.objects.exists():
+        raise SystemExit("the database already holds quotes; point DATABASE_URL at an empty one")
+    seed = read_seed()
+    start = time.perf_counter()
+    written = build_corpus(random.Random(RANDOM_SEED), seed, events, per_event)
+    build_s = time.perf_counter() - start
+    start = time.perf_counter()
+    with transaction.atomic():  # as `manage.py rebuild_search_index` runs it
+        indexed = service.rebuild()
+    index_s = time.perf_counter() - start
+    published = visible().count()
+    print(
+        f"corpus: {written} quotes ({published} published) in {events + DRAFTS} events, "
+        f"from {len(seed.sentences)} seed sentences, random seed {RANDOM_SEED}"
+    )
+    for label, seconds, count in (
+        ("build (bulk_create)", build_s, written),
+        ("index (rebuild(), one transaction)", index_s, indexed),
+    ):
+        print(f"  {label:<36}{seconds:7.1f} s  ({count / seconds:7.0f} quotes/s)")
+    return published
+
+
+def print_queries(rows: list[Row], rounds: int) -> None:
+    print(f"\nfirst page ({PAGE}) plus count: median of {rounds} rounds after a warm-up, in ms")
+    print(
+        f"  {'query':<14}{'n: svc/raw/icontains':>22}  {'service':>7}{'p95':>7}"
+        f"  {'raw':>7}{'p95':>7}  {'icontains':>9}  {'svc/raw':>7}  {'icont/svc':>9}"
+    )
+    for row in rows:
+        counts = "/".join(str(row.counts[w]) for w in ("service", "raw", "icontains"))
+        service, raw, naive = (row.median(w) for w in ("service", "raw", "icontains"))
+        print(
+            f"  {cell(row.query, 14)}{counts:>22}  {service:7.1f}{p95(row.times['service']):7.1f}"
+            f"  {raw:7.1f}{p95(row.times['raw']):7.1f}  {naive:9.1f}"
+            f"  {service / raw:7.2f}  {naive / service:9.1f}"
+        )
+    mismatched = [r.query for r in rows if r.counts["service"] != r.counts["raw"]]
+    if mismatched:
+        print(f"  warning: service and raw SQL counts differ for {', '.join(mismatched)}")
+
+
+def goal(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9, help="timed rounds per query and way")
+    parser.add_argument("--events", type=int, default=80, help="published events")
+    parser.add_argument("--quotes", type=int, default=2500, help="quotes per event")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    try:
+        setup_django(scratch)
+        from django.conf import settings
+        from django.db import connection
+
+        print(
+            f"database {connection.vendor}; DEBUG={settings.DEBUG}; "
+            f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs"
+        )
+        if settings.DEBUG:
+            print("warning: DEBUG is on; run with DJANGO_DEBUG=0 for production-like figures")
+        published = build_and_index(args.events, args.quotes)
+
+        rows = measure(args.rounds)
+        print_queries(rows, args.rounds)
+        every = {way: [t for r in rows for t in r.times[way]] for way in rows[0].times}
+        median = {way: statistics.median(times) for way, times in every.items()}
+        service_p95 = p95(every["service"])
+        service_ratio = median["service"] / median["raw"]
+        naive_ratio = median["icontains"] / median["service"]
+        worst = max(rows, key=lambda r: r.median("service") / r.median("raw"))
+        print(
+            f"\nall {len(rows)} queries x {args.rounds} rounds "
+            f"(load average now {os.getloadavg()[0]:.1f}):"
+        )
+        for way, times in every.items():
+            print(f"  {way:<10} median {median[way]:7.1f} ms  p95 {p95(times):7.1f} ms")
+        print(
+            f"  service median {median['service']:.1f} ms  "
+            f"(goal < {MEDIAN_GOAL_MS:.0f} ms: {goal(median['service'] < MEDIAN_GOAL_MS)})"
+        )
+        print(
+            f"  service/raw {service_ratio:.2f}  (goal <= {RAW_RATIO_GOAL}: "
+            f"{goal(service_ratio <= RAW_RATIO_GOAL)}; worst query {worst.query} "
+            f"{worst.median('service') / worst.median('raw'):.2f})"
+        )
+        print(
+            f"  icontains/service {naive_ratio:.1f}  "
+            f"(goal >= {NAIVE_RATIO_GOAL:.0f}: {goal(naive_ratio >= NAIVE_RATIO_GOAL)})"
+        )
+
+        print("\nexactness: service count = published quotes whose normalised text has the term")
+        for query, (found, expected) in exactness(rows).items():
+            verdict = "yes" if found == expected else "no"
+            print(f"  {cell(query, 10)} service {found:6d}  python {expected:6d}  exact: {verdict}")
+
+        print(
+            f"search {published} quotes: service median {median['service']:.1f} ms "
+            f"p95 {service_p95:.1f} ms; service/raw {service_ratio:.2f}; "
+            f"icontains/service {naive_ratio:.1f}"
+        )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
