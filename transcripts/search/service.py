@@ -176,11 +176,12 @@ class SearchResults:
     page_size: int
     error: str = ""
     speakers: list[Speaker] = field(default_factory=list)
-    _matches: object = None  # the narrowed queryset
+    _matches: object = None  # the narrowed, ranked queryset
+    _unranked: object = None  # the same quotes, unordered and unscored (counts, facets)
 
     @cached_property
     def count(self) -> int:
-        return self._matches.count() if self._matches is not None else 0
+        return self._unranked.count() if self._unranked is not None else 0
 
     @cached_property
     def hits(self) -> list[Hit]:
@@ -204,8 +205,7 @@ class SearchResults:
         if self._matches is None:
             return []
         rows = (
-            self._matches.order_by()
-            .values("speaker__slug", "speaker__name")
+            self._unranked.values("speaker__slug", "speaker__name")
             .annotate(n=Count("id"))
             .order_by("-n", "speaker__slug")
         )
@@ -216,8 +216,7 @@ class SearchResults:
         if self._matches is None:
             return []
         rows = (
-            self._matches.order_by()
-            .values("event__slug", "event__title")
+            self._unranked.values("event__slug", "event__title")
             .annotate(n=Count("id"))
             .order_by("-n", "event__slug")
         )
@@ -238,7 +237,9 @@ def quote_search(
     except QueryError as error:
         results.error = str(error)
         return results
-    results._matches = backend().narrow(_filtered(filters), results.query)
+    search = backend()
+    results._matches = search.narrow(_filtered(filters), results.query)
+    results._unranked = search.matching(_filtered(filters), results.query)
     return results
 
 
