@@ -190,3 +190,21 @@ def test_the_curated_demo_event_loads_published_with_twelve_topics():
     assert q3.quotes.count() == 3
     assert q3.quotes.filter(speaker__slug="zhangjunlin").count() == 1
     assert Quote.objects.filter(speaker__slug="zhangjunlin").count() == 13
+
+
+def test_a_folder_imports_every_file_and_a_bad_one_fails_alone(tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a-seed.txt").write_bytes(SEED.read_bytes())
+    (folder / "b-broken.txt").write_bytes(b"\x00\x01binary")
+    (folder / "c-robotics.txt").write_bytes(ROBOTICS.read_bytes())
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="b-broken.txt"):
+        call_command("import_event", str(folder), stdout=out, stderr=err)
+    assert Event.objects.count() == 2
+    assert "3 files: 2 imported or unchanged, 1 failed" in out.getvalue()
+    assert "b-broken.txt: failed" in err.getvalue()

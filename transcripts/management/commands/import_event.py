@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from transcripts import parsing
 from transcripts.event_export import report
@@ -22,7 +23,9 @@ class Command(BaseCommand):
     help = "Import transcript files (the Zhihu text dump, or our JSON export) as events."
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="transcript files")
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH", help="transcript files, or folders of them"
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="parse and report, write nothing"
         )
@@ -43,7 +46,10 @@ class Command(BaseCommand):
 
     def handle(self, *paths, **options):
         reports, failures = [], []
-        for path in options["paths"]:
+        files = _expand(options["paths"])
+        batch = len(files) > 1
+        progress = tqdm(files, unit="file", file=self.stderr._out, disable=not batch)
+        for path in progress:
             try:
                 transcripts = parsing.load(
                     _read(path), format=options["format"], name=Path(path).stem
@@ -58,6 +64,15 @@ class Command(BaseCommand):
                         )
             except (parsing.ParseError, ImportConflict, OSError) as exc:
                 failures.append(f"{path}: {exc}")
+                if batch:
+                    progress.write(
+                        self.style.ERROR(f"{path}: failed: {exc}"), file=self.stderr._out
+                    )
+        if batch:
+            self._out(
+                f"{len(files)} files: {len(files) - len(failures)} imported or unchanged, "
+                f"{len(failures)} failed"
+            )
         if options["report"] == "json":
             self.stdout.write(
                 json.dumps(
@@ -103,12 +118,24 @@ class Command(BaseCommand):
             self._out(self.style.WARNING(f"  warning: {warning.message}"))
 
 
+def _expand(paths: list[str]) -> list[str]:
+    """Directories stand for the files in them (sorted, hidden files skipped)."""
+    files = []
+    for path in paths:
+        folder = Path(path)
+        if folder.is_dir():
+            files += sorted(
+                str(p) for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+            )
+        else:
+            files.append(path)
+    return files
+
+
 def _read(path: str) -> bytes:
     file = Path(path)
     if not file.exists():
         raise OSError("no such file")
-    if file.is_dir():
-        raise OSError("is a directory, not a transcript file")
     try:
         return file.read_bytes()
     except OSError as exc:
