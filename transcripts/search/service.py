@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.safestring import SafeString
 from taggit.models import Tag
@@ -92,6 +93,7 @@ def _documents(quotes: Iterable[Quote]) -> list[Document]:
     ]
 
 
+@transaction.atomic  # one commit for the lot (a savepoint inside an import)
 def index_quotes(quotes, *, fresh: bool = False) -> int:
     """(Re)index these quotes (a queryset or ids); `fresh` when none of them is indexed yet
     (just created). Returns how many were indexed."""
@@ -134,6 +136,7 @@ def remove_quotes(quote_ids: Iterable[int]) -> None:
     backend().delete(quote_ids)
 
 
+@transaction.atomic
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
     """Empty the index and index every quote; `progress(n)` after each batch."""
     search = backend()
@@ -188,12 +191,15 @@ class SearchResults:
         if self._matches is None:
             return []
         offset = (self.page - 1) * self.page_size
-        quotes = list(
-            self._matches.select_related("event", "speaker", "section", "topic")[
-                offset : offset + self.page_size
-            ]
+        # rank narrow rows first, then read the page's quotes whole (no wide rows to sort)
+        ranked = list(self._matches.values_list("id", "score")[offset : offset + self.page_size])
+        quotes = Quote.objects.select_related("event", "speaker", "section", "topic").in_bulk(
+            [pk for pk, _ in ranked]
         )
-        return [Hit(q, snippet(q.text, self.query.positive), q.score) for q in quotes]
+        return [
+            Hit(quotes[pk], snippet(quotes[pk].text, self.query.positive), score)
+            for pk, score in ranked
+        ]
 
     @property
     def pages(self) -> int:
