@@ -228,20 +228,22 @@ def text_segments(text: str) -> list[tuple[bool, str]] | None:
 # Speaker keywords -----------------------------------------------------------------------------
 
 
-def speaker_keywords(top: int = 10) -> dict[int, list[str]]:
-    """Each speaker's distinctive words over all published quotes (TF-IDF with the IDF of our own
-    corpus), cached until the corpus changes."""
+def corpus_signature() -> str:
+    """Changes whenever the public corpus does (an event or quote published, edited, taken
+    down): the key for anything computed over all public quotes. 1 query."""
     signature = Event.objects.published().aggregate(
         changed=Max("updated_at"),
         events=Count("id", distinct=True),
         quotes=Count("quotes", filter=Q(quotes__published=True)),
     )
-    key = "speaker-keywords:{}:{}:{}:{}".format(
-        signature["changed"].timestamp() if signature["changed"] else 0,
-        signature["events"],
-        signature["quotes"],
-        top,
-    )
+    changed = signature["changed"].timestamp() if signature["changed"] else 0
+    return f"{changed}:{signature['events']}:{signature['quotes']}"
+
+
+def speaker_keywords(top: int = 10) -> dict[int, list[str]]:
+    """Each speaker's distinctive words over all published quotes (TF-IDF with the IDF of our own
+    corpus), cached until the corpus changes."""
+    key = f"speaker-keywords:{corpus_signature()}:{top}"
     result = cache.get(key)
     if result is None:
         result = _compute_speaker_keywords(top)

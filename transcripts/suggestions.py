@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
 from taggit.models import Tag
 
 from . import segmentation
-from .models import Event, Quote, Speaker, TagAlias, TaggedQuote
+from .models import Quote, Speaker, TagAlias, TaggedQuote
+from .reader import corpus_signature
 
 # Known tags, then shipped domain terms, then the rest.
 KNOWN, DOMAIN, OTHER = 0, 1, 2
@@ -141,17 +141,7 @@ class Corpus:
 def corpus(vocabulary: Vocabulary) -> Corpus:
     """The corpus statistics, cached until a published quote, event or the vocabulary changes:
     1 query on a hit, 2 on a miss."""
-    signature = Event.objects.published().aggregate(
-        changed=Max("updated_at"),
-        events=Count("id", distinct=True),
-        quotes=Count("quotes", filter=Q(quotes__published=True)),
-    )
-    key = "suggestion-corpus:{}:{}:{}:{}".format(
-        signature["changed"].timestamp() if signature["changed"] else 0,
-        signature["events"],
-        signature["quotes"],
-        vocabulary.signature,
-    )
+    key = f"suggestion-corpus:{corpus_signature()}:{vocabulary.signature}"
     result = cache.get(key)
     if result is None:
         frequency: Counter[str] = Counter()
