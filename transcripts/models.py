@@ -224,6 +224,10 @@ class Quote(models.Model):
             models.CheckConstraint(condition=Q(number__gte=1), name="quote_number_positive"),
             models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty"),
         ]
+        indexes = [
+            # the few hidden quotes, found without scanning (search subtracts them)
+            models.Index(fields=["id"], condition=Q(published=False), name="quote_hidden"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event.slug} #{self.number} {self.speaker.name}"

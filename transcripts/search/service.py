@@ -14,7 +14,7 @@ from functools import cached_property
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils.safestring import SafeString
 from taggit.models import Tag
 
@@ -181,10 +181,15 @@ class SearchResults:
     speakers: list[Speaker] = field(default_factory=list)
     _matches: object = None  # the narrowed, ranked queryset
     _unranked: object = None  # the same quotes, unordered and unscored (counts, facets)
+    _hidden: frozenset[int] | None = None  # set when the index alone can answer (no filters)
 
     @cached_property
     def count(self) -> int:
-        return self._unranked.count() if self._unranked is not None else 0
+        if self._unranked is None:
+            return 0
+        if self._hidden is not None:
+            return backend().count_visible(self.query, self._hidden)
+        return self._unranked.count()
 
     @cached_property
     def hits(self) -> list[Hit]:
@@ -192,13 +197,21 @@ class SearchResults:
             return []
         offset = (self.page - 1) * self.page_size
         # rank narrow rows first, then read the page's quotes whole (no wide rows to sort)
-        ranked = list(self._matches.values_list("id", "score")[offset : offset + self.page_size])
+        if self._hidden is not None:
+            ranked = backend().ranked_visible(
+                self.query, self._hidden, offset=offset, size=self.page_size
+            )
+        else:
+            ranked = list(
+                self._matches.values_list("id", "score")[offset : offset + self.page_size]
+            )
         quotes = Quote.objects.select_related("event", "speaker", "section", "topic").in_bulk(
             [pk for pk, _ in ranked]
         )
         return [
             Hit(quotes[pk], snippet(quotes[pk].text, self.query.positive), score)
             for pk, score in ranked
+            if pk in quotes
         ]
 
     @property
@@ -246,7 +259,28 @@ def quote_search(
     search = backend()
     results._matches = search.narrow(_filtered(filters), results.query)
     results._unranked = search.matching(_filtered(filters), results.query)
+    if filters == SearchFilters() and hasattr(search, "count_visible"):
+        results._hidden = hidden_quote_ids()
     return results
+
+
+_hidden_ids: dict[str, object] = {}
+
+
+def hidden_quote_ids() -> frozenset[int]:
+    """Quotes readers may not see (unpublished, or in an unpublished event). Their signature is
+    read every time (3 small indexed queries), so a change made any way — even a bulk
+    `update()` — is seen at once; the set itself is rebuilt only when the signature moves."""
+    drafts = tuple(
+        Event.objects.filter(published=False).order_by("pk").values_list("pk", flat=True)
+    )
+    hidden = Quote.objects.filter(published=False).aggregate(n=Count("id"), top=Max("id"))
+    in_drafts = Quote.objects.filter(event_id__in=drafts).aggregate(n=Count("id"), top=Max("id"))
+    key = (drafts, hidden["n"], hidden["top"], in_drafts["n"], in_drafts["top"])
+    if _hidden_ids.get("key") != key:
+        ids = Quote.objects.filter(Q(published=False) | Q(event_id__in=drafts))
+        _hidden_ids.update(key=key, ids=frozenset(ids.values_list("pk", flat=True)))
+    return _hidden_ids["ids"]
 
 
 def _filtered(filters: SearchFilters):
