@@ -69,3 +69,15 @@ def test_interview_labels_map_to_the_one_declared_speaker_of_their_role():
     declared = [Speaker("记者甲", role="host"), Speaker("老周", role="guest")]
     roster = find_roster(["问：一", "答：二"], declared)
     assert (roster["问"].name, roster["答"].name) == ("记者甲", "老周")
+
+
+def test_a_recurring_sentence_before_a_colon_is_not_a_speaker():
+    """Found by the format benchmark: a sentence that recurs before a colon became a speaker."""
+    paragraphs = [
+        "主持人：请谈谈。",
+        "这个问题我觉得分为几个层面：第一,资源。",
+        "张三：我同意。",
+        "这个问题我觉得分为几个层面：第二,人才。",
+        "张三：谢谢。",
+    ]
+    assert set(find_roster(paragraphs)) == {"主持人", "张三"}

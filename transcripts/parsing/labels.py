@@ -115,6 +115,11 @@ NOT_NAMES = frozenset(
         "https",
     ]
 )
+MAX_CHINESE_NAME = 8
+_CHINESE_ONLY = re.compile(r"^[\u3400-\u9fff·・]+$")
+_THINKING = re.compile(
+    r"我|你们|觉得|覺得|认为|認為|问题|問題|这个|這個|那个|那個|就是|因为|因為|所以"
+)
 _PRONOUN = re.compile(r"^(?:他|她|它|我|你|您|咱|大家|有人)(?:们|們)?")
 _SPEECH_ENDING = re.compile(
     r"(?:说|說|道|讲|講|表示|认为|認為|指出|提到|强调|強調|回答|回应|回應|是|为|為|如下|包括|said|says|wrote)$"
@@ -212,6 +217,10 @@ def looks_like_name(name: str) -> bool:
     if not 0 < len(name) <= MAX_NAME or _REFUSED_CHARS.search(name) or name[0].isdigit():
         return False
     if name.lower() in NOT_NAMES or _PRONOUN.match(name) or _SPEECH_ENDING.search(name.lower()):
+        return False
+    # a run of Chinese longer than a name or a title, or one that thinks aloud, is a sentence
+    # fragment before a colon (这个问题我觉得分为几个层面：…), however often it recurs
+    if _CHINESE_ONLY.match(name) and (len(name) > MAX_CHINESE_NAME or _THINKING.search(name)):
         return False
     return len(name.split()) <= 4
 
