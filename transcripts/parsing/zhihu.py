@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from . import vocabulary as vocab
@@ -248,7 +249,8 @@ def _headings(body, start, pattern, stops, kind) -> list[_Boundary]:
         number = vocab.chinese_number(raw) if kind == "part" else int(raw)
         if number != expected:
             continue
-        next_label = next((s for s in stops if s >= match.end()), None)
+        at = bisect_left(stops, match.end())  # stops are sorted: no scan from the start
+        next_label = stops[at] if at < len(stops) else None
         if next_label is None or next_label - match.end() > limit:
             continue
         title = body[match.end() : next_label].strip()
