@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -189,12 +188,6 @@ class QuoteQuerySet(models.QuerySet):
     def public(self) -> QuoteQuerySet:
         """What readers may see: published quotes of published events."""
         return self.filter(published=True, event__published=True)
-
-    def in_reading_order(self) -> QuoteQuerySet:
-        return self.order_by("event_id", "number")
-
-    def with_length(self) -> QuoteQuerySet:
-        return self.annotate(length=Length("text"))
 
 
 class Quote(models.Model):

@@ -81,55 +81,40 @@ def _documents(quotes: Iterable[Quote]) -> list[Document]:
     )
     for quote_id, name in rows:
         tags.setdefault(quote_id, []).append(name)
-    return [
-        build_document(
-            q.pk,
-            q.text,
-            speaker=q.speaker.name,
-            topic=q.topic.title if q.topic else "",
-            tags=tags.get(q.pk, []),
-        )
-        for q in quotes
-    ]
+    return [_document(q, tags.get(q.pk, [])) for q in quotes]
+
+
+def _document(quote: Quote, tags: list[str]) -> Document:
+    topic = quote.topic.title if quote.topic else ""
+    return build_document(quote.pk, quote.text, speaker=quote.speaker.name, topic=topic, tags=tags)
 
 
 @transaction.atomic  # one commit for the lot (a savepoint inside an import)
-def index_quotes(quotes, *, fresh: bool = False) -> int:
-    """(Re)index these quotes (a queryset or ids); `fresh` when none of them is indexed yet
-    (just created). Returns how many were indexed."""
+def index_quotes(
+    quotes, *, fresh: bool = False, progress: Callable[[int], None] | None = None
+) -> int:
+    """(Re)index these quotes (a queryset or ids) in batches; `fresh` when none of them is
+    indexed yet; `progress(n)` after each batch. Returns how many were indexed."""
     if not hasattr(quotes, "model"):
         quotes = Quote.objects.filter(pk__in=list(quotes))
     ensure_vocabulary()
     quotes = quotes.select_related("speaker", "topic").order_by("pk")
     search = backend()
-    done = 0
-    last = 0
-    while True:
-        batch = list(quotes.filter(pk__gt=last)[:BATCH])
-        if not batch:
-            return done
+    done, last = 0, 0
+    while batch := list(quotes.filter(pk__gt=last)[:BATCH]):
         search.write(_documents(batch), fresh=fresh)
         done += len(batch)
         last = batch[-1].pk
+        if progress:
+            progress(len(batch))
+    return done
 
 
 def index_new_quotes(quotes: list[Quote]) -> None:
     """Index quotes just written by the import service, from what it holds in memory: each
     quote with its `speaker`, `topic` and `tag_names` (no query, nothing to replace)."""
     ensure_vocabulary()
-    backend().write(
-        [
-            build_document(
-                q.pk,
-                q.text,
-                speaker=q.speaker.name,
-                topic=q.topic.title if q.topic else "",
-                tags=q.tag_names,
-            )
-            for q in quotes
-        ],
-        fresh=True,
-    )
+    backend().write([_document(q, q.tag_names) for q in quotes], fresh=True)
 
 
 def remove_quotes(quote_ids: Iterable[int]) -> None:
@@ -139,18 +124,8 @@ def remove_quotes(quote_ids: Iterable[int]) -> None:
 @transaction.atomic
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
     """Empty the index and index every quote; `progress(n)` after each batch."""
-    search = backend()
-    search.clear()
-    ensure_vocabulary()
-    quotes = Quote.objects.select_related("speaker", "topic").order_by("pk")
-    done, last = 0, 0
-    while batch := list(quotes.filter(pk__gt=last)[:BATCH]):
-        search.write(_documents(batch), fresh=True)
-        done += len(batch)
-        last = batch[-1].pk
-        if progress:
-            progress(len(batch))
-    return done
+    backend().clear()
+    return index_quotes(Quote.objects.all(), fresh=True, progress=progress)
 
 
 # Searching -------------------------------------------------------------------------------------
@@ -309,7 +284,3 @@ def speaker_suggestions(raw: str) -> list[Speaker]:
     return list(
         Speaker.objects.filter(condition, participations__event__published=True).distinct()[:5]
     )
-
-
-def published_events() -> list[Event]:
-    return list(Event.objects.published().newest_first().only("slug", "title"))
