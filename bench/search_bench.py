@@ -15,9 +15,12 @@ Then a fixed query set, each query "ranked first page (20) plus total count", th
 
 1. the search service: `r = quote_search(q, page_size=20); r.hits; r.count` (parsing, ranking,
    the ORM and highlighted snippets);
-2. raw full-text SQL on the same index: the MATCH expression the service produces (the parsed
-   query with its tag synonyms; the corpus has no tag aliases, so none apply), in two
-   hand-written statements (first 20 by bm25, and COUNT(*)); the tsquery equivalent on PostgreSQL;
+2. raw full-text SQL on the same index, written by hand, ranking as the service ranks (quotes
+   whose speaker, topic or tags name a term first, then the others, each tier by bm25): the
+   expressions the service produces (the parsed query with its tag synonyms; the corpus has no
+   tag aliases, so none apply), hidden quotes excluded by a `NOT IN` subquery, first 20 (the
+   second tier only when the first holds fewer) and COUNT(*); the tsquery equivalent, joined to
+   the quote and event tables, on PostgreSQL;
 3. a naive scan: `Quote.objects.filter(event__published=True, text__icontains=word)` per word
    as typed (excluded words with `~Q`), unordered, count and first 20.
 
@@ -251,14 +254,6 @@ def visible():
     return Quote.objects.filter(event__published=True)
 
 
-def quote_flag() -> str:
-    """The quote's own `published` flag in raw SQL, where the model has one."""
-    from transcripts.models import Quote
-
-    names = {f.name for f in Quote._meta.concrete_fields}
-    return " AND q.published" if "published" in names else ""
-
-
 def service_search(raw: str) -> int:
     from transcripts.search.service import quote_search
 
@@ -267,56 +262,65 @@ def service_search(raw: str) -> int:
     return results.count
 
 
-def raw_statements(vendor: str) -> tuple[str, str]:
-    """First page by rank and the count, written by hand over the same index."""
-    flag = quote_flag()
-    if vendor == "postgresql":
-        from transcripts.search.backends import PostgresBackend
-
-        # the ranking the backend uses, when it sets one (ts_rank's defaults otherwise)
-        weights = getattr(PostgresBackend, "RANK_WEIGHTS", None)
-        normalization = getattr(PostgresBackend, "RANK_NORMALIZATION", 0)
-        rank_weights = f"'{weights}', " if weights else ""
-        page = (
-            f"SELECT q.id, ts_rank({rank_weights}s.document, %s::tsquery, {normalization}) AS r"
-            " FROM transcripts_quote_search s"
-            " JOIN transcripts_quote q ON q.id = s.quote_id"
-            " JOIN transcripts_event e ON e.id = q.event_id"
-            f" WHERE s.document @@ %s::tsquery AND e.published{flag}"
-            f" ORDER BY r DESC LIMIT {PAGE}"
-        )
-        count = (
-            "SELECT COUNT(*) FROM transcripts_quote_search s"
-            " JOIN transcripts_quote q ON q.id = s.quote_id"
-            " JOIN transcripts_event e ON e.id = q.event_id"
-            f" WHERE s.document @@ %s::tsquery AND e.published{flag}"
-        )
-        return page, count
-    page = (
-        "SELECT q.id, bm25(transcripts_quote_fts, 1.0, 0.5, 2.0) AS s"
-        " FROM transcripts_quote_fts"
-        " JOIN transcripts_quote q ON q.id = transcripts_quote_fts.rowid"
-        " JOIN transcripts_event e ON e.id = q.event_id"
-        f" WHERE transcripts_quote_fts MATCH %s AND e.published{flag}"
-        f" ORDER BY s LIMIT {PAGE}"
-    )
-    count = (
-        "SELECT COUNT(*) FROM transcripts_quote_fts"
-        " JOIN transcripts_quote q ON q.id = transcripts_quote_fts.rowid"
-        " JOIN transcripts_event e ON e.id = q.event_id"
-        f" WHERE transcripts_quote_fts MATCH %s AND e.published{flag}"
-    )
-    return page, count
+# Hidden quotes (unpublished, or in an unpublished event), for raw statements on SQLite.
+HIDDEN_SQL = (
+    "SELECT id FROM transcripts_quote WHERE NOT published"
+    " UNION ALL SELECT q.id FROM transcripts_quote q"
+    " JOIN transcripts_event e ON e.id = q.event_id WHERE NOT e.published"
+)
 
 
-def raw_search(expression: str, statements: tuple[str, str], vendor: str) -> int:
+def raw_expressions(query) -> tuple[str, ...]:
+    """What the hand-written statements match: on SQLite the recall expression (to count) and
+    the two ranking tiers (metadata matches first); on PostgreSQL the tsquery and the metadata
+    tsquery that puts its matches first."""
+    from transcripts.search.backends import backend
+
+    search = backend()
+    if hasattr(search, "tiers"):
+        return (search.recall_expression(query), *search.tiers(query))
+    return (search.match_expression(query), search.metadata_expression(query))
+
+
+def raw_search(expressions: tuple[str, ...], vendor: str) -> int:
+    """First page by rank and the count, written by hand over the same index: the same ranking
+    as the service (metadata matches first, then bm25 / ts_rank)."""
     from django.db import connection
 
-    page, count = statements
     with connection.cursor() as cursor:
-        cursor.execute(page, [expression, expression] if vendor == "postgresql" else [expression])
-        cursor.fetchall()
-        cursor.execute(count, [expression])
+        if vendor == "postgresql":
+            from transcripts.search.backends import PostgresBackend
+
+            document, meta = expressions
+            visible = (
+                " FROM transcripts_quote_search s"
+                " JOIN transcripts_quote q ON q.id = s.quote_id"
+                " JOIN transcripts_event e ON e.id = q.event_id"
+                " WHERE s.document @@ %s::tsquery AND e.published AND q.published"
+            )
+            cursor.execute(
+                "SELECT q.id, CASE WHEN s.document @@ %s::tsquery THEN 1 ELSE 2 END AS tier,"
+                f" ts_rank('{PostgresBackend.RANK_WEIGHTS}', s.document, %s::tsquery,"
+                f" {PostgresBackend.RANK_NORMALIZATION}) AS r"
+                f"{visible} ORDER BY tier, r DESC, q.id LIMIT {PAGE}",
+                [meta, document, document],
+            )
+            cursor.fetchall()
+            cursor.execute(f"SELECT count(*){visible}", [document])
+            return cursor.fetchone()[0]
+        recall, *tiers = expressions
+        fts = "transcripts_quote_fts"
+        where = f" FROM {fts} WHERE {fts} MATCH %s AND rowid NOT IN ({HIDDEN_SQL})"
+        found = 0
+        for tier in tiers:
+            cursor.execute(
+                f"SELECT rowid, bm25({fts}, 1.0, 0.5, 2.0) AS s{where} ORDER BY s, rowid LIMIT %s",
+                [tier, PAGE - found],
+            )
+            found += len(cursor.fetchall())
+            if found == PAGE:
+                break
+        cursor.execute(f"SELECT count(*){where}", [recall])
         return cursor.fetchone()[0]
 
 
@@ -351,7 +355,7 @@ def naive_search(raw: str) -> int:
 @dataclass
 class Row:
     query: str
-    expression: str
+    expressions: tuple[str, ...]
     counts: dict[str, int] = field(default_factory=dict)
     times: dict[str, list[float]] = field(default_factory=dict)  # milliseconds
 
@@ -373,21 +377,19 @@ def p95(values: list[float]) -> float:
 def measure(rounds: int) -> list[Row]:
     from django.db import connection
 
-    from transcripts.search.backends import backend
     from transcripts.search.query import parse_query, with_synonyms
     from transcripts.search.service import ensure_vocabulary, synonym_groups
 
     ensure_vocabulary()
     vendor = connection.vendor
-    statements = raw_statements(vendor)
     rows = []
     for raw in QUERIES:
-        # the expression the service matches: the parsed query with its tag synonyms
+        # what the service matches: the parsed query with its tag synonyms
         parsed = with_synonyms(parse_query(raw), synonym_groups())
-        row = Row(query=raw, expression=backend().match_expression(parsed))
+        row = Row(query=raw, expressions=raw_expressions(parsed))
         ways = {
             "service": lambda raw=raw: service_search(raw),
-            "raw": lambda row=row: raw_search(row.expression, statements, vendor),
+            "raw": lambda row=row: raw_search(row.expressions, vendor),
             "icontains": lambda raw=raw: naive_search(raw),
         }
         for way, action in ways.items():  # warm-up

@@ -102,8 +102,8 @@ def test_results_are_ranked_and_paginated(client):
     first = client.get("/api/search", {"q": "大模型", "page_size": 10}).json()
     second = client.get("/api/search", {"q": "大模型", "page_size": 10, "page": 2}).json()
     assert first["count"] == len(truth("大模型")) > 20
-    scores = [r["score"] for r in first["results"]]
-    assert scores == sorted(scores)  # best (lowest) first
+    ranks = [(r["tier"], r["score"]) for r in first["results"]]
+    assert ranks == sorted(ranks)  # metadata matches first, then best (lowest) score first
     assert not {r["number"] for r in first["results"]} & {r["number"] for r in second["results"]}
     html = client.get("/search/", {"q": "大模型"}).content.decode()
     assert 'rel="next"' in html and "第 1 页" in html
@@ -311,3 +311,79 @@ def test_the_index_only_path_agrees_with_the_joined_path_and_sees_bulk_updates(c
     assert service.quote_search("大模型").count > len(in_demo["大模型"])
     Quote.objects.filter(event__slug="draft").update(published=False)
     assert service.quote_search("大模型").count == len(in_demo["大模型"])
+
+
+def test_quotes_whose_tags_name_the_term_rank_first(client):
+    """Ranking has two tiers: quotes whose speaker, topic or tags hold a term come first (an
+    editor's tag says the quote is about it), then the others; each tier by relevance."""
+    from taggit.models import Tag
+
+    _, _, before = api_numbers(client, q="大模型")
+    last = before["results"][-1]
+    assert last["tier"] == 2
+    quote = Quote.objects.get(number=last["number"])
+    quote.tags.add(Tag.objects.create(name="大模型"))
+    _, numbers, after = api_numbers(client, q="大模型")
+    tiers = {r["number"]: r["tier"] for r in after["results"]}
+    assert tiers[last["number"]] == 1 and numbers == truth("大模型")
+    tier_one = {
+        q.number
+        for q in Quote.objects.select_related("topic", "speaker").prefetch_related("tags")
+        if q.number in numbers
+        and any("大模型" in name for name in [q.speaker.name, str(q.topic or ""), *q.tags.names()])
+    }
+    in_order = [r["number"] for r in after["results"]]
+    assert set(in_order[: len(tier_one)]) == tier_one  # all of them before any other quote
+    assert {n for n, tier in tiers.items() if tier == 1} == tier_one
+    ranks = [(r["tier"], r["score"]) for r in after["results"]]
+    assert ranks == sorted(ranks)
+
+
+@pytest.mark.parametrize("term", ["幻觉", "大模型", "模型 -数据"])
+def test_pages_walk_every_result_once_in_rank_order(term):
+    """Small pages, across the boundary between the tiers, on the index-only path (no filters;
+    a draft's quotes are skipped) and the joined path (a filter) alike."""
+    make_event(quotes=30, slug="draft", published=False)
+    demo = Event.objects.get(published=True).slug
+    whole = [h.quote.pk for h in service.quote_search(term, page_size=200).hits]
+    assert len(whole) == service.quote_search(term).count > 4
+    for filters in (service.SearchFilters(), service.SearchFilters(event=demo)):
+        pages = service.quote_search(term, filters, page_size=4).pages
+        walked = [
+            hit.quote.pk
+            for page in range(1, pages + 1)
+            for hit in service.quote_search(term, filters, page=page, page_size=4).hits
+        ]
+        assert walked == whole
+        assert not service.quote_search(term, filters, page=pages + 1, page_size=4).hits
+
+
+@pytest.mark.parametrize("ranges", [64, 0])
+def test_hidden_quotes_are_not_counted_whether_grouped_or_scattered(monkeypatch, ranges):
+    """The index-only count subtracts hidden quotes as id ranges, or one by one when they are
+    scattered (more runs than MAX_HIDDEN_RANGES)."""
+    from transcripts.search.backends import SQLiteBackend
+
+    monkeypatch.setattr(SQLiteBackend, "MAX_HIDDEN_RANGES", ranges)
+    expected = len(truth("模型"))
+    hidden = sorted(truth("模型"))[::3]  # every third matching demo quote, not consecutive
+    make_event(quotes=30, slug="draft", published=False)
+    Quote.objects.filter(number__in=hidden, event__published=True).update(published=False)
+    results = service.quote_search("模型", page_size=200)
+    assert results.count == len(results.hits) == expected - len(hidden)
+    assert not {h.quote.number for h in results.hits} & set(hidden)
+
+
+def test_id_ranges_groups_consecutive_ids():
+    from transcripts.search.backends import id_ranges
+
+    assert id_ranges({7, 1, 2, 3, 9, 10}) == [(1, 3), (7, 7), (9, 10)]
+    assert id_ranges(set()) == []
+
+
+def test_a_speaker_added_later_is_offered_by_name(client):
+    """Speaker lookup skips the database for queries that name nobody, and learns new names."""
+    assert client.get("/api/search", {"q": "发言人3"}).json()["speakers"] == []
+    make_event(quotes=12, slug="later")
+    speakers = client.get("/api/search", {"q": "发言人3"}).json()["speakers"]
+    assert [s["slug"] for s in speakers] == ["later-speaker-3"]

@@ -320,7 +320,8 @@ class SearchHitOut(Schema):
     text: str
     snippet: str
     url: str
-    score: float
+    tier: int  # 1: a term names the quote's speaker, topic or a tag (ranked first); 2: the rest
+    score: float  # relevance within the tier, lower is better (bm25; -ts_rank on PostgreSQL)
 
 
 class SpeakerLink(Schema):
@@ -392,6 +393,7 @@ def search(
                 "text": hit.quote.text,
                 "snippet": str(hit.snippet),
                 "url": reverse("quote-detail", args=[hit.quote.event.slug, hit.quote.number]),
+                "tier": hit.tier,
                 "score": hit.score,
             }
             for hit in results.hits

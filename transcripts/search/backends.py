@@ -3,7 +3,9 @@ PostgreSQL tsvector with a GIN index. Both index the same pre-segmented document
 same parsed query, so results are the same on both; only the SQL differs.
 
 A backend writes and deletes documents, and narrows an ordinary `Quote` queryset (with the
-reader's filters already applied) to the matching quotes, best first, with a `score`.
+reader's filters already applied) to the matching quotes (`matching`, for counts and facets)
+and ranks them a page at a time (`ranked`): quotes whose speaker, topic or tags name a term
+first, then the others, each by relevance (bm25 / ts_rank).
 """
 
 from __future__ import annotations
@@ -54,12 +56,28 @@ class SQLiteBackend:
         """Recall: every positive term as a phrase of grams, minus the negated ones. Ranking:
         the same phrases, their jieba tokens and metadata, ORed (which keeps the recall set)."""
         recall = self.recall_expression(query)
+        return f"({recall}) AND ({self._boost(query)} OR {self.metadata_expression(query)})"
+
+    def _boost(self, query: Query) -> str:
+        """Every positive term's grams and jieba tokens, ORed: adds to bm25, never narrows."""
         boost = []
         for term in query.positive:
             boost.append(self._any("grams", term))
-            boost.append(self._any("meta", term))
             boost.extend(self._phrase("tokens", (token,), False) for token in term.tokens)
-        return f"({recall}) AND ({' OR '.join(boost)})"
+        return "(" + " OR ".join(boost) + ")"
+
+    def metadata_expression(self, query: Query) -> str:
+        """A positive term (or a synonym) in the quote's speaker, topic or tags."""
+        return "(" + " OR ".join(self._any("meta", t) for t in query.positive) + ")"
+
+    def tiers(self, query: Query) -> tuple[str, str]:
+        """The ranking in two tiers, each ordered by bm25: quotes whose speaker, topic or tags
+        name a term first, then the others (where the jieba tokens add to the score). Together
+        they are exactly the recall set. The first tier is small and cheap to rank; ranking
+        the tokens in it too would double its cost and change little (its metadata dominates).
+        """
+        recall, meta = self.recall_expression(query), self.metadata_expression(query)
+        return f"({recall}) AND {meta}", f"(({recall}) NOT {meta}) AND {self._boost(query)}"
 
     def _any(self, column: str, term: Term) -> str:
         """The term, or any of its synonyms (a tag's name and aliases)."""
@@ -86,28 +104,81 @@ class SQLiteBackend:
             params=[self.recall_expression(query)],
         )
 
+    def ranked(self, quotes, query: Query, *, offset: int, size: int):
+        """(quote id, score, tier) of one page of the matching quotes (the reader's filters
+        applied to `quotes`), ranked as `tiers` ranks them."""
+        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        page: list[tuple[int, float, int]] = []
+        for tier, expression in enumerate(self.tiers(query), start=1):
+            in_tier = quotes.extra(
+                tables=[FTS_TABLE],
+                where=[f"{FTS_TABLE}.rowid = transcripts_quote.id", f"{FTS_TABLE} MATCH %s"],
+                params=[expression],
+            )
+            if offset:  # skip whole tiers before the page by counting them
+                before = in_tier.order_by().count()
+                if offset >= before:
+                    offset -= before
+                    continue
+            rows = (
+                in_tier.extra(select={"score": f"bm25({FTS_TABLE}, {weights})"})
+                .order_by("score", "id")
+                .values_list("id", "score")[offset : offset + size - len(page)]
+            )
+            page += [(pk, score, tier) for pk, score in rows]
+            offset = 0
+            if len(page) == size:
+                break
+        return page
+
     # The fast path, for searches without reader filters: the index alone answers, and the few
-    # hidden quotes (unpublished, or in an unpublished event) are subtracted in Python. Joining
-    # every match to its quote and event costs a B-tree lookup per match; this costs none.
+    # hidden quotes (unpublished, or in an unpublished event) are skipped. Joining every match
+    # to its quote and event costs a B-tree lookup per match; this costs none. Ranking a tier
+    # costs bm25 over all of its quotes, so the first tier alone answers when it fills the page.
+
+    # Hidden quotes come in runs of consecutive ids (a draft event's quotes were written
+    # together), so they are subtracted as a few rowid ranges that FTS5 seeks to directly.
+    MAX_HIDDEN_RANGES = 64
 
     def count_visible(self, query: Query, hidden: frozenset[int]) -> int:
+        return self._count(self.recall_expression(query), hidden)
+
+    def _count(self, expression: str, hidden: frozenset[int]) -> int:
+        count = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        ranges = id_ranges(hidden)
         with connection.cursor() as cursor:
-            if not hidden:
-                cursor.execute(
-                    f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-                    [self.recall_expression(query)],
-                )
-                return cursor.fetchone()[0]
-            cursor.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-                [self.recall_expression(query)],
-            )
-            return sum(1 for (pk,) in cursor.fetchall() if pk not in hidden)
+            if len(ranges) > self.MAX_HIDDEN_RANGES:  # scattered: subtract them one by one
+                cursor.execute(count.replace("count(*)", "rowid"), [expression])
+                return sum(1 for (pk,) in cursor.fetchall() if pk not in hidden)
+            # all matches minus the matches inside each hidden range, in one statement
+            sql = f"SELECT ({count})" + f" - ({count} AND rowid BETWEEN %s AND %s)" * len(ranges)
+            params = [expression]
+            for low, high in ranges:
+                params += [expression, low, high]
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
 
     def ranked_visible(
         self, query: Query, hidden: frozenset[int], *, offset: int, size: int
+    ) -> list[tuple[int, float, int]]:
+        """(quote id, score, tier) of one page, best first, hidden quotes skipped."""
+        page: list[tuple[int, float, int]] = []
+        for tier, expression in enumerate(self.tiers(query), start=1):
+            if offset:  # skip whole tiers before the page by counting them
+                before = self._count(expression, hidden)
+                if offset >= before:
+                    offset -= before
+                    continue
+            rows = self._ranked(expression, hidden, offset=offset, size=size - len(page))
+            page += [(pk, score, tier) for pk, score in rows]
+            offset = 0
+            if len(page) == size:
+                break
+        return page
+
+    def _ranked(
+        self, expression: str, hidden: frozenset[int], *, offset: int, size: int
     ) -> list[tuple[int, float]]:
-        """(quote id, score) of one page, best first, hidden quotes skipped."""
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         want, limit = offset + size, offset + size + 64
         sql = (
@@ -116,21 +187,12 @@ class SQLiteBackend:
         )
         with connection.cursor() as cursor:
             while True:
-                cursor.execute(sql, [self.match_expression(query), limit])
+                cursor.execute(sql, [expression, limit])
                 rows = cursor.fetchall()
                 visible = [row for row in rows if row[0] not in hidden]
                 if len(visible) >= want or len(rows) < limit:
                     return visible[offset:want]
                 limit *= 4
-
-    def narrow(self, quotes, query: Query):
-        weights = ", ".join(str(w) for w in self.WEIGHTS)
-        return quotes.extra(
-            tables=[FTS_TABLE],
-            where=[f"{FTS_TABLE}.rowid = transcripts_quote.id", f"{FTS_TABLE} MATCH %s"],
-            params=[self.match_expression(query)],
-            select={"score": f"bm25({FTS_TABLE}, {weights})"},
-        ).order_by("score", "id")
 
 
 class PostgresBackend:
@@ -225,7 +287,16 @@ class PostgresBackend:
     def matching(self, quotes, query: Query):
         return self.narrow(quotes, query).order_by()
 
+    def ranked(self, quotes, query: Query, *, offset: int, size: int):
+        rows = self.narrow(quotes, query).values_list("id", "score", "tier")
+        return list(rows[offset : offset + size])
+
+    def metadata_expression(self, query: Query) -> str:
+        """A positive term (or a synonym) in the quote's speaker, topic or tags (B)."""
+        return "(" + " | ".join(self._phrase(t, "B") for t in query.positive) + ")"
+
     def narrow(self, quotes, query: Query):
+        """Ranked as SQLiteBackend.tiers ranks: metadata matches first, then by ts_rank."""
         expression = self.match_expression(query)
         return quotes.extra(
             tables=[PG_TABLE],
@@ -235,11 +306,12 @@ class PostgresBackend:
             ],
             params=[expression],
             select={
+                "tier": f"CASE WHEN {PG_TABLE}.document @@ %s::tsquery THEN 1 ELSE 2 END",
                 "score": f"-ts_rank('{self.RANK_WEIGHTS}', {PG_TABLE}.document, %s::tsquery,"
-                f" {self.RANK_NORMALIZATION})"
+                f" {self.RANK_NORMALIZATION})",
             },
-            select_params=[expression],
-        ).order_by("score", "id")
+            select_params=[self.metadata_expression(query), expression],
+        ).order_by("tier", "score", "id")
 
     @staticmethod
     def _quoted(lexeme: str) -> str:
@@ -248,6 +320,17 @@ class PostgresBackend:
         if "'" in lexeme or "\\" in lexeme:
             lexeme = lexeme.replace("\\", "\\\\").replace("'", "''")
         return f"'{lexeme}'"
+
+
+def id_ranges(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted ids as (first, last) runs of consecutive ids: {1, 2, 3, 7} → [(1, 3), (7, 7)]."""
+    ranges: list[list[int]] = []
+    for pk in sorted(ids):
+        if ranges and ranges[-1][1] == pk - 1:
+            ranges[-1][1] = pk
+        else:
+            ranges.append([pk, pk])
+    return [(low, high) for low, high in ranges]
 
 
 def backend() -> SQLiteBackend | PostgresBackend:

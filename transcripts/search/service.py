@@ -2,7 +2,7 @@
 
 `index_quotes` / `remove_quotes` are called by the import service (in its transaction) and by the
 signal receivers for admin edits; `rebuild` refills the whole index. `quote_search` parses the
-query, applies the reader's filters with the ORM, lets the backend narrow and rank, and builds
+query, applies the reader's filters with the ORM, lets the backend match and rank, and builds
 highlighted snippets for one page of results.
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils.safestring import SafeString
 from taggit.models import Tag
 
@@ -27,6 +27,22 @@ from .highlight import snippet
 from .query import Query, QueryError, parse_query, with_synonyms
 
 BATCH = 1000
+# what a result shows: the quote, its event, speaker, part and topic (not the event's intro...)
+HIT_FIELDS = (
+    "number",
+    "text",
+    "published",
+    "event__slug",
+    "event__title",
+    "event__date",
+    "speaker__name",
+    "speaker__slug",
+    "section__number",
+    "section__title",
+    "topic__number",
+    "topic__title",
+    "topic__label",
+)
 MAX_PAGE_SIZE = 200
 VOCABULARY_VERSION_KEY = "search-vocabulary-version"
 _loaded_vocabulary: list[object] = [None]
@@ -143,7 +159,8 @@ class SearchFilters:
 class Hit:
     quote: Quote
     snippet: SafeString
-    score: float
+    score: float  # bm25 (ts_rank negated on PostgreSQL): lower is better within a tier
+    tier: int = 2  # 1: a term is in the quote's speaker, topic or tags; ranked first
 
 
 @dataclass
@@ -154,7 +171,7 @@ class SearchResults:
     page_size: int
     error: str = ""
     speakers: list[Speaker] = field(default_factory=list)
-    _matches: object = None  # the narrowed, ranked queryset
+    _filtered: object = None  # the quotes the reader's filters leave, to rank
     _unranked: object = None  # the same quotes, unordered and unscored (counts, facets)
     _hidden: frozenset[int] | None = None  # set when the index alone can answer (no filters)
 
@@ -168,7 +185,7 @@ class SearchResults:
 
     @cached_property
     def hits(self) -> list[Hit]:
-        if self._matches is None:
+        if self._filtered is None:
             return []
         offset = (self.page - 1) * self.page_size
         # rank narrow rows first, then read the page's quotes whole (no wide rows to sort)
@@ -177,15 +194,18 @@ class SearchResults:
                 self.query, self._hidden, offset=offset, size=self.page_size
             )
         else:
-            ranked = list(
-                self._matches.values_list("id", "score")[offset : offset + self.page_size]
+            ranked = backend().ranked(
+                self._filtered, self.query, offset=offset, size=self.page_size
             )
-        quotes = Quote.objects.select_related("event", "speaker", "section", "topic").in_bulk(
-            [pk for pk, _ in ranked]
+        quotes = (
+            Quote.objects.select_related("event", "speaker", "section", "topic")
+            .only(*HIT_FIELDS)
+            .order_by()
+            .in_bulk([pk for pk, _, _ in ranked])
         )
         return [
-            Hit(quotes[pk], snippet(quotes[pk].text, self.query.positive), score)
-            for pk, score in ranked
+            Hit(quotes[pk], snippet(quotes[pk].text, self.query.positive), score, tier)
+            for pk, score, tier in ranked
             if pk in quotes
         ]
 
@@ -196,7 +216,7 @@ class SearchResults:
     @cached_property
     def by_speaker(self) -> list[dict]:
         """How many results each speaker has, to narrow down."""
-        if self._matches is None:
+        if self._unranked is None:
             return []
         rows = (
             self._unranked.values("speaker__slug", "speaker__name")
@@ -207,7 +227,7 @@ class SearchResults:
 
     @cached_property
     def by_event(self) -> list[dict]:
-        if self._matches is None:
+        if self._unranked is None:
             return []
         rows = (
             self._unranked.values("event__slug", "event__title")
@@ -232,7 +252,7 @@ def quote_search(
         results.error = str(error)
         return results
     search = backend()
-    results._matches = search.narrow(_filtered(filters), results.query)
+    results._filtered = _filtered(filters)
     results._unranked = search.matching(_filtered(filters), results.query)
     if filters == SearchFilters() and hasattr(search, "count_visible"):
         results._hidden = hidden_quote_ids()
@@ -244,14 +264,22 @@ _hidden_ids: dict[str, object] = {}
 
 def hidden_quote_ids() -> frozenset[int]:
     """Quotes readers may not see (unpublished, or in an unpublished event). Their signature is
-    read every time (3 small indexed queries), so a change made any way — even a bulk
-    `update()` — is seen at once; the set itself is rebuilt only when the signature moves."""
+    read every time (the draft events, and count, sum and highest id of both kinds of hidden
+    quotes: two small indexed queries), so a change made any way — even a bulk `update()` — is
+    seen at once; the set itself is rebuilt only when the signature moves."""
     drafts = tuple(
         Event.objects.filter(published=False).order_by("pk").values_list("pk", flat=True)
     )
-    hidden = Quote.objects.filter(published=False).aggregate(n=Count("id"), top=Max("id"))
-    in_drafts = Quote.objects.filter(event_id__in=drafts).aggregate(n=Count("id"), top=Max("id"))
-    key = (drafts, hidden["n"], hidden["top"], in_drafts["n"], in_drafts["top"])
+    quote = Quote._meta.db_table
+    in_drafts = f"{quote} WHERE event_id IN ({', '.join(['%s'] * len(drafts))})" if drafts else ""
+    aggregate = "SELECT count(*), coalesce(sum(id), 0), coalesce(max(id), 0) FROM "
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT * FROM ({aggregate}{quote} WHERE NOT published) AS unpublished"
+            + (f", ({aggregate}{in_drafts}) AS drafted" if drafts else ""),
+            drafts,
+        )
+        key = (drafts, cursor.fetchone())
     if _hidden_ids.get("key") != key:
         ids = Quote.objects.filter(Q(published=False) | Q(event_id__in=drafts))
         _hidden_ids.update(key=key, ids=frozenset(ids.values_list("pk", flat=True)))
@@ -271,6 +299,27 @@ def _filtered(filters: SearchFilters):
     return quotes
 
 
+_speaker_keys: dict[str, object] = {}
+
+
+def _could_name_a_speaker(text: str, ascii_form: str) -> bool:
+    """Whether any speaker's name, handle or slug is this text: a set lookup, refreshed when
+    the vocabulary version moves (speakers added or renamed), so most searches ask nothing."""
+    version = cache.get(VOCABULARY_VERSION_KEY, 0)
+    if _speaker_keys.get("version") != version:
+        keys: set[str] = set()
+        for name, handle, slug in Speaker.objects.values_list("name", "handle", "slug"):
+            keys.update((name, handle.lower(), slug))
+        keys.discard("")
+        _speaker_keys.update(version=version, keys=keys)
+    keys = _speaker_keys["keys"]
+    return (
+        text in keys
+        or text.lstrip("@").lower() in keys
+        or (bool(ascii_form) and (ascii_form in keys or ascii_form.replace("-", "") in keys))
+    )
+
+
 def speaker_suggestions(raw: str) -> list[Speaker]:
     """Speakers whose name, pinyin or handle is the query (刘知远, liuzhiyuan, zibuyu9), among
     those who speak in a published event."""
@@ -278,6 +327,8 @@ def speaker_suggestions(raw: str) -> list[Speaker]:
     if not text or len(text) > 50:
         return []
     ascii_form = speaker_slug(text) if text.isascii() else ""
+    if not _could_name_a_speaker(text, ascii_form):
+        return []
     condition = Q(name=text) | Q(handle__iexact=text.lstrip("@"))
     if ascii_form:
         condition |= Q(slug=ascii_form) | Q(slug=ascii_form.replace("-", ""))
