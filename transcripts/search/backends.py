@@ -140,6 +140,21 @@ class SQLiteBackend:
     # together), so they are subtracted as a few rowid ranges that FTS5 seeks to directly.
     MAX_HIDDEN_RANGES = 64
 
+    def hidden_signature(self) -> tuple:
+        """What changes whenever the set of hidden quotes does, in one query on small indexes:
+        the draft events' ids, and count, sum and highest id of the unpublished quotes and of
+        the quotes in draft events."""
+        summary = "count(*) || ',' || coalesce(sum({0}), 0) || ',' || coalesce(max({0}), 0)"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT group_concat(id) FROM (SELECT id FROM transcripts_event"
+                " WHERE NOT published ORDER BY id)),"
+                f" (SELECT {summary.format('id')} FROM transcripts_quote WHERE NOT published),"
+                f" (SELECT {summary.format('id')} FROM transcripts_quote WHERE event_id IN"
+                " (SELECT id FROM transcripts_event WHERE NOT published))"
+            )
+            return cursor.fetchone()
+
     def count_visible(self, query: Query, hidden: frozenset[int]) -> int:
         return self._count(self.recall_expression(query), hidden)
 

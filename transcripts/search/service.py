@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.safestring import SafeString
 from taggit.models import Tag
@@ -172,12 +172,11 @@ class SearchResults:
     error: str = ""
     speakers: list[Speaker] = field(default_factory=list)
     _filtered: object = None  # the quotes the reader's filters leave, to rank
-    _unranked: object = None  # the same quotes, unordered and unscored (counts, facets)
     _hidden: frozenset[int] | None = None  # set when the index alone can answer (no filters)
 
     @cached_property
     def count(self) -> int:
-        if self._unranked is None:
+        if self._filtered is None:
             return 0
         if self._hidden is not None:
             return backend().count_visible(self.query, self._hidden)
@@ -209,6 +208,11 @@ class SearchResults:
             if pk in quotes
         ]
 
+    @cached_property
+    def _unranked(self):
+        """The matching quotes, unordered and unscored (counts, facets)."""
+        return backend().matching(self._filtered, self.query)
+
     @property
     def pages(self) -> int:
         return max(1, -(-self.count // self.page_size))
@@ -216,7 +220,7 @@ class SearchResults:
     @cached_property
     def by_speaker(self) -> list[dict]:
         """How many results each speaker has, to narrow down."""
-        if self._unranked is None:
+        if self._filtered is None:
             return []
         rows = (
             self._unranked.values("speaker__slug", "speaker__name")
@@ -227,7 +231,7 @@ class SearchResults:
 
     @cached_property
     def by_event(self) -> list[dict]:
-        if self._unranked is None:
+        if self._filtered is None:
             return []
         rows = (
             self._unranked.values("event__slug", "event__title")
@@ -251,10 +255,8 @@ def quote_search(
     except QueryError as error:
         results.error = str(error)
         return results
-    search = backend()
     results._filtered = _filtered(filters)
-    results._unranked = search.matching(_filtered(filters), results.query)
-    if filters == SearchFilters() and hasattr(search, "count_visible"):
+    if filters == SearchFilters() and hasattr(backend(), "count_visible"):
         results._hidden = hidden_quote_ids()
     return results
 
@@ -263,25 +265,15 @@ _hidden_ids: dict[str, object] = {}
 
 
 def hidden_quote_ids() -> frozenset[int]:
-    """Quotes readers may not see (unpublished, or in an unpublished event). Their signature is
-    read every time (the draft events, and count, sum and highest id of both kinds of hidden
-    quotes: two small indexed queries), so a change made any way — even a bulk `update()` — is
-    seen at once; the set itself is rebuilt only when the signature moves."""
-    drafts = tuple(
-        Event.objects.filter(published=False).order_by("pk").values_list("pk", flat=True)
-    )
-    quote = Quote._meta.db_table
-    in_drafts = f"{quote} WHERE event_id IN ({', '.join(['%s'] * len(drafts))})" if drafts else ""
-    aggregate = "SELECT count(*), coalesce(sum(id), 0), coalesce(max(id), 0) FROM "
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT * FROM ({aggregate}{quote} WHERE NOT published) AS unpublished"
-            + (f", ({aggregate}{in_drafts}) AS drafted" if drafts else ""),
-            drafts,
-        )
-        key = (drafts, cursor.fetchone())
+    """Quotes readers may not see (unpublished, or in an unpublished event), for the index-only
+    path. Their signature (the draft events; count, sum and highest id of both kinds of hidden
+    quotes) is read every time, in one small indexed query, so a change made any way — even a
+    bulk `update()` — is seen at once; the set itself is rebuilt only when the signature moves.
+    """
+    key = backend().hidden_signature()
     if _hidden_ids.get("key") != key:
-        ids = Quote.objects.filter(Q(published=False) | Q(event_id__in=drafts))
+        drafts = Event.objects.filter(published=False).values_list("pk", flat=True)
+        ids = Quote.objects.filter(Q(published=False) | Q(event_id__in=list(drafts)))
         _hidden_ids.update(key=key, ids=frozenset(ids.values_list("pk", flat=True)))
     return _hidden_ids["ids"]
 
