@@ -10,7 +10,7 @@ DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-0123456789 \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: install run demo test test-postgres test-browser lint format bench clean
+.PHONY: install run demo serve test test-postgres test-browser lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,16 @@ run: demo
 	@echo "Editors (events, quotes, tags; no user accounts) get an account of their own with"
 	@echo "  $(DEV_ENV) $(BIN)/python manage.py setup_roles --editor NAME  (asks for a password)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST)
+
+# Production: gunicorn (gunicorn.conf.py) with DEBUG off, after migrating and collecting static
+# files. Needs at least DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS; README "Deploying" lists the rest.
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve: set DJANGO_SECRET_KEY (50+ random characters, e.g. \`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'\`)" >&2; exit 1; }
+	@test -n "$$DJANGO_ALLOWED_HOSTS" || { echo "make serve: set DJANGO_ALLOWED_HOSTS (the site's host names, comma-separated)" >&2; exit 1; }
+	@case "$${DJANGO_DEBUG:-0}" in 0|false|no|off) ;; *) echo "make serve: DJANGO_DEBUG must be off in production (use make run to develop)" >&2; exit 1;; esac
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	exec $(BIN)/gunicorn --config gunicorn.conf.py salon_site.wsgi
 
 test: install
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -15,7 +15,9 @@ time would blow the budget is measured at the largest size that fits, and the ta
     DJANGO_DEBUG=1 .venv/bin/python bench/format_bench.py [--mb 50] [--import-mb 5]
 
 Uses DATABASE_URL when set (it should point at an empty, throwaway database), otherwise a
-temporary SQLite file. About two and a half minutes on two cores.
+temporary SQLite file. About two and a half minutes on two cores. The end-to-end figure for a
+50 MB file (`manage.py import_event`: peak resident memory and characters per second) takes
+minutes of its own: bench/import_memory.py.
 """
 
 from __future__ import annotations

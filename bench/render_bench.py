@@ -53,6 +53,8 @@ def setup_django(scratch: Path) -> Path:
     Returns STATIC_ROOT."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_DEBUG", "0")
+    # plain http on loopback, as behind a TLS-terminating proxy: no redirect to https
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
     if "DATABASE_URL" not in os.environ:
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
     static_root = scratch / "static"

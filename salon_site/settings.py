@@ -8,16 +8,27 @@ on a value it cannot understand, instead of guessing.
 | DJANGO_DEBUG           | off                              |
 | DJANGO_SECRET_KEY      | required unless DEBUG is on      |
 | DJANGO_ALLOWED_HOSTS   | localhost,127.0.0.1 (comma list) |
+| DJANGO_CSRF_TRUSTED_ORIGINS | none (comma list of https://host) |
+| DJANGO_SECURE_SSL_REDIRECT | on unless DEBUG (0: plain http)   |
+| DJANGO_SESSION_COOKIE_SECURE, DJANGO_CSRF_COOKIE_SECURE | on unless DEBUG |
+| DJANGO_SECURE_HSTS_SECONDS | 31536000 unless DEBUG (then 0)    |
+| DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS, DJANGO_SECURE_HSTS_PRELOAD | on unless DEBUG |
+| DJANGO_SECURE_REFERRER_POLICY | same-origin                    |
+| DJANGO_SECURE_PROXY_SSL_HEADER | none (X-Forwarded-Proto behind a TLS proxy) |
 | DATABASE_URL           | sqlite:///<project>/db.sqlite3   |
 | DJANGO_CONN_MAX_AGE    | 60 (seconds a connection is kept) |
+| DATABASE_REPLICA_URL   | none (a read replica: reads go there, salon_site/routers.py) |
+| REDIS_URL              | none (local memory cache in each process) |
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +82,50 @@ else:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 32 characters long")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+# Security: with DEBUG off the site is https only, whatever the environment forgets to say; each
+# setting can be turned off on purpose (DJANGO_SECURE_SSL_REDIRECT=0 for a plain-http loopback
+# load test). `manage.py check --deploy` is clean with these defaults.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = env_str("DJANGO_SECURE_REFERRER_POLICY", "same-origin")
+X_FRAME_OPTIONS = "DENY"
+
+
+def _proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """DJANGO_SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto: trust that header's "https" (only behind
+    a TLS-terminating proxy that always sets it). Unset: no proxy header is trusted."""
+    header = env_str(name, "").strip()
+    if not header:
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9-]+", header):
+        raise ImproperlyConfigured(f"{name}={header!r} is not a header name (X-Forwarded-Proto)")
+    return ("HTTP_" + header.upper().replace("-", "_"), "https")
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")
+
+# Content-Security-Policy (django-csp): only our own scripts, styles and images, no inline script,
+# no framing, forms post only here. Reader pages carry no inline code at all, so cached pages need
+# no nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,7 +144,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # serves stored pages to anonymous readers before the session, locale and auth layers run
+    "transcripts.middleware.PageCacheMiddleware",
+    # a lost database connection: a 503 page with Retry-After, not a traceback
+    "transcripts.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +194,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # a 64 MB page cache: the search index is read hard
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
     )
+# An optional read replica: reads outside a transaction go to it, writes and everything inside a
+# transaction (imports, admin saves) to DATABASE_URL (salon_site/routers.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},  # tests read what they wrote
+    )
+    DATABASE_ROUTERS = ["salon_site.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -162,12 +233,29 @@ STORAGES = {
     },
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+# Redis when REDIS_URL is set: one cache for every process, so a change forgets the cached pages
+# everywhere at once. Otherwise each process keeps its own in memory (one process, or a few with
+# pages up to 5 minutes stale after a change made in another one).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} is not a redis:// or unix:// URL")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "salon",
+            # a Redis that stops answering fails requests quickly instead of hanging workers
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 # Taggit keeps Chinese in tag slugs (百模大战 stays 百模大战); tags match case-insensitively.
 TAGGIT_CASE_INSENSITIVE = True

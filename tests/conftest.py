@@ -15,6 +15,17 @@ SEED = ROOT / "fixtures" / "demo-event-raw.txt"
 DEMO = ROOT / "fixtures" / "demo-event.json"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Tests speak plain http (Django's test client, the live server): no redirect to https.
+    Session-wide, so the live server's middleware is built with it too; tests/test_security.py
+    turns the redirect back on to prove the production default."""
+    from django.test import override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Tests run without `collectstatic`: serve static names as they are (production uses the

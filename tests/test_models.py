@@ -29,19 +29,21 @@ def _violates(create) -> bool:
     return False
 
 
-def test_quote_numbers_are_unique_and_positive_within_an_event(event, speaker):
-    Quote.objects.create(event=event, number=1, speaker=speaker, text="一")
-    assert _violates(
-        lambda: Quote.objects.create(event=event, number=1, speaker=speaker, text="二")
-    )
-    assert _violates(
-        lambda: Quote.objects.create(event=event, number=0, speaker=speaker, text="二")
-    )
-    assert _violates(lambda: Quote.objects.create(event=event, number=2, speaker=speaker, text=""))
+def test_quote_numbers_and_positions_are_unique_and_positive_within_an_event(event, speaker):
+    def quote(event, number, position, text="二"):
+        return lambda: Quote.objects.create(
+            event=event, number=number, position=position, speaker=speaker, text=text
+        )
+
+    quote(event, 1, 1, "一")()
+    assert _violates(quote(event, 1, 2))
+    assert _violates(quote(event, 2, 1))
+    assert _violates(quote(event, 0, 2))
+    assert _violates(quote(event, 2, 0))
+    assert _violates(quote(event, 2, 2, ""))
+    assert not _violates(quote(event, 5, 2))  # a permalink number need not be the position
     other = Event.objects.create(title="另一个", slug="ling")
-    assert not _violates(
-        lambda: Quote.objects.create(event=other, number=1, speaker=speaker, text="一")
-    )
+    assert not _violates(quote(other, 1, 1, "一"))
 
 
 def test_one_host_per_event_and_one_participation_per_person(event, speaker):

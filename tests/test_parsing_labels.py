@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from transcripts.parsing import parse
 from transcripts.parsing.labels import find_roster, is_credit, read_label
 from transcripts.parsing.transcript import Speaker
 
@@ -22,6 +23,15 @@ from transcripts.parsing.transcript import Speaker
         ("问：为什么？", "问", "host", "", None),
         ("答：因为。", "答", "guest", "", None),
         ("Alice Chen: hi", "Alice Chen", None, "", None),
+        ("【王小川】我补充一点", "王小川", None, "", None),
+        ("【主持人】：欢迎", "主持人", "host", "", None),
+        ("主持人 王芳：欢迎收听", "王芳", "host", "", None),
+        ("嘉賓 林建宏：謝謝", "林建宏", "guest", "", None),
+        ("Moderator Jane Doe: welcome", "Jane Doe", "host", "", None),
+        ("说话人 1 00:00:03", "说话人1", "guest", "00:00:03", 1),
+        ("Speaker 2  0:19", "Speaker 2", "guest", "0:19", 2),
+        ("张三 00:01:02", "张三", None, "00:01:02", None),
+        ("Audience Member 1: hi", "Audience Member 1", "audience", "", 1),
     ],
 )
 def test_labels_are_read(line, name, role, timestamp, seat):
@@ -38,6 +48,9 @@ def test_labels_are_read(line, name, role, timestamp, seat):
         "http://example.com",
         "2024年5月1日：晴",
         "时间：下午",
+        "【掌声】",
+        "【现场笑】大家都笑了",
+        "会议时间 10:30",
     ],
 )
 def test_sentence_fragments_are_not_labels(line):
@@ -81,3 +94,50 @@ def test_a_recurring_sentence_before_a_colon_is_not_a_speaker():
         "张三：谢谢。",
     ]
     assert set(find_roster(paragraphs)) == {"主持人", "张三"}
+
+
+def test_a_label_used_once_counts_when_written_like_accepted_ones():
+    """Transcripts write all their labels one way: 【名】, capitals, or a name and a time alone
+    on a line (meeting-minute exports). A guest who speaks once is still a speaker there."""
+    assert set(find_roster(["【主持人】欢迎。", "【李开复】谢谢。", "【王小川】补充。"])) == {
+        "主持人",
+        "李开复",
+        "王小川",
+    }
+    english = ["MODERATOR: Welcome.", "JANE DOE: Hi.", "JANE DOE: Yes.", "JOHN SMITH: Also."]
+    assert set(find_roster(english)) == {"MODERATOR", "JANE DOE", "JOHN SMITH"}
+    minutes = ["说话人 1 00:00:05", "开始吧。", "李四 00:00:35", "我补充一下。"]
+    assert set(find_roster(minutes)) == {"说话人1", "李四"}
+
+
+def test_one_off_capitals_or_brackets_in_prose_are_not_speakers():
+    assert find_roster(["FAQ: see below.", "NOTE: beta.", "【导读】本文介绍……", "正文。"]) == {}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("plaintext", "座談會\n\n與談人：各位好。（掌聲）\n\nModerator：謝謝。\n"),
+        ("bold", "# 座談會\n\n**與談人**：各位好。（掌聲）\n\n**Moderator**：謝謝。\n"),
+        ("markdown", "# 座談會\n\n### 與談人：\n各位好。（掌聲）\n\n### Moderator：\n謝謝。\n"),
+        (
+            "subtitles",
+            "WEBVTT 座談會\n\n00:00:01.000 --> 00:00:02.000\n與談人：各位好。（掌聲）\n\n"
+            "00:00:02.000 --> 00:00:03.000\nModerator：謝謝。\n",
+        ),
+        (
+            "zhihu",
+            "座談會\n\n发表于 2024-01-01\n\n"
+            + "開場白很長很長。" * 20
+            + "一、引言與談人:各位好。（掌聲）主持:謝謝。\n",  # a Chinese dump: Chinese words
+        ),
+    ],
+)
+def test_every_format_knows_the_same_role_and_stage_words(fmt, text):
+    """One vocabulary for all parsers: a Traditional role word (與談人) and an English one
+    (Moderator; 主持 in a Zhihu dump) are speakers at first use, and （掌聲） is a stage
+    direction, in every format."""
+    transcript = parse(text, format=fmt)
+    host = "主持" if fmt == "zhihu" else "Moderator"
+    assert [(s.name, s.role) for s in transcript.speakers] == [("與談人", "guest"), (host, "host")]
+    assert transcript.turns[0].stage_directions == ("（掌聲）",)

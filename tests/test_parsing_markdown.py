@@ -19,7 +19,7 @@ from transcripts.parsing.markdown import looks_like, parse
 DATA = Path(__file__).resolve().parent / "data" / "markdown"
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples"
 SAMPLE = SAMPLE / "2017-04-07-speech-freedom-forum.md"
-WRITTEN_HERE = ["model_salon_zh_hans", "open_gov_zh_hant_en"]
+WRITTEN_HERE = ["model_salon_zh_hans", "open_gov_zh_hant_en", "ai_governance_panel_zh_hant"]
 
 
 def as_json(transcript) -> dict:
@@ -28,6 +28,8 @@ def as_json(transcript) -> dict:
     data["date"] = transcript.date.isoformat() if transcript.date else None
     data["warnings"] = [w.code for w in transcript.warnings]
     del data["checksum"]
+    if not data["redirects"]:  # only our JSON export carries retired quote numbers
+        del data["redirects"]
     return json.loads(json.dumps(data, ensure_ascii=False))
 
 

@@ -15,7 +15,13 @@ from transcripts.parsing import ParseError, plaintext
 from .conftest import DATA
 
 FOLDER = DATA / "plaintext"
-GOLDEN = ["simplified_roles", "traditional_interview", "english_names_alone"]
+GOLDEN = [
+    "simplified_roles",
+    "traditional_interview",
+    "english_names_alone",
+    "founder_interview_mixed",  # 问：/答： with English sentences, credit lines at the end
+    "reading_club_minutes",  # a meeting-minutes export: `说话人 1 00:00:05` on its own line
+]
 
 
 def summary(transcript) -> dict:
@@ -24,6 +30,8 @@ def summary(transcript) -> dict:
     data["date"] = transcript.date.isoformat() if transcript.date else None
     data["warnings"] = [w.message for w in transcript.warnings]
     del data["checksum"]
+    if not data["redirects"]:  # only our JSON export carries retired quote numbers
+        del data["redirects"]
     return json.loads(json.dumps(data, ensure_ascii=False))
 
 
@@ -55,3 +63,17 @@ def test_a_prose_article_with_he_said_lines_has_no_speakers():
 def test_only_parse_errors_escape(text):
     with contextlib.suppress(ParseError):
         plaintext.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "date", "title"),
+    [
+        ("2024-05-18 盐沙龙", "2024-05-18", "盐沙龙"),
+        ("盐沙龙第十期 2024-05-18", "2024-05-18", "盐沙龙第十期"),
+        ("盐沙龙第十期（2024年5月18日）", "2024-05-18", "盐沙龙第十期"),
+        ("2049 年的城市", None, "2049 年的城市"),
+    ],
+)
+def test_a_date_at_either_end_of_the_title_line_is_the_date(line, date, title):
+    found, rest = plaintext.split_date(line)
+    assert (found.isoformat() if found else None, rest) == (date, title)

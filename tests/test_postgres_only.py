@@ -173,3 +173,38 @@ def test_flush_empties_the_index_too():
     assert index_size() == 70
     call_command("flush", interactive=False, verbosity=0)
     assert index_size() == 0
+
+
+# Readers during an import ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_never_see_a_half_imported_event():
+    """While a new event's rows are written but not committed, it does not exist for readers:
+    no page, no API, not on the home page, nothing in search. Once committed, all of it."""
+    from django.core.cache import cache
+
+    from .import_race import readers_during_a_paused_import
+
+    cache.clear()
+    seen = readers_during_a_paused_import(replace=False)
+    nothing = {"page": 404, "api": 404, "home_lists_it": False, "search_hits": 0}
+    assert {key: seen["during"][key] for key in nothing} == nothing
+    assert seen["after"]["page"] == 200 and seen["after"]["quotes_on_page"] == 70
+    assert seen["after"]["api_quotes"] == 70 and seen["after"]["search_hits"] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_see_the_old_event_whole_while_it_is_being_replaced():
+    """A --replace import rewrites every row of the event; until it commits, readers get the
+    old version complete (same page, same API, same search), then the new one complete."""
+    from django.core.cache import cache
+
+    from .import_race import readers_during_a_paused_import
+
+    cache.clear()
+    seen = readers_during_a_paused_import(replace=True)
+    assert seen["before"]["quotes_on_page"] == 70
+    assert seen["during"] == seen["before"]
+    after = seen["after"]
+    assert after["new_title_on_page"] and after["quotes_on_page"] == after["api_quotes"] == 40

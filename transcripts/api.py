@@ -15,12 +15,14 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from ninja import NinjaAPI, Query, Schema, Status, Swagger
+from ninja.decorators import decorate_view
 from ninja.renderers import JSONRenderer
 
 from .forms import QuoteFilterForm, SearchForm
 from .models import Event, Participation, Quote, Topic
 from .reader import event_reading, home_events, speakers_with_stats, tags_with_counts
 from .search.service import quote_search
+from .views.caching import site_page
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -236,12 +238,14 @@ def _published_event(slug: str) -> Event:
 
 
 @api.get("/events", response=list[EventSummary], tags=["events"])
+@decorate_view(site_page)  # cached for anonymous readers, 304 when unchanged
 def event_list(request):
     """Published events, newest first (2 queries)."""
     return home_events()
 
 
-@api.get("/events/{slug}", response={200: EventDetail, 404: Message}, tags=["events"])
+@api.get("/events/{slug:slug}", response={200: EventDetail, 404: Message}, tags=["events"])
+@decorate_view(site_page)  # cached for anonymous readers, 304 when unchanged
 def event_detail(request, slug: str):
     """One published event with its speakers, parts and topics (4 queries)."""
     events = (
@@ -260,10 +264,11 @@ def event_detail(request, slug: str):
 
 
 @api.get(
-    "/events/{slug}/quotes",
+    "/events/{slug:slug}/quotes",
     response={200: QuoteList, 404: Message, 422: InvalidFilters},
     tags=["events"],
 )
+@decorate_view(site_page)  # cached for anonymous readers, 304 when unchanged
 def event_quotes(
     request,
     slug: str,
@@ -287,12 +292,14 @@ def event_quotes(
 
 
 @api.get("/speakers", response=list[SpeakerStats], tags=["speakers"])
+@decorate_view(site_page)  # cached for anonymous readers, 304 when unchanged
 def speaker_list(request):
     """Everyone who speaks in a published event, most turns first (1 query)."""
     return speakers_with_stats()
 
 
-@api.get("/speakers/{slug}", response={200: SpeakerDetail, 404: Message}, tags=["speakers"])
+@api.get("/speakers/{slug:slug}", response={200: SpeakerDetail, 404: Message}, tags=["speakers"])
+@decorate_view(site_page)  # cached for anonymous readers, 304 when unchanged
 def speaker_detail(request, slug: str):
     """One speaker, with the published events they appear at (2 queries)."""
     speaker = get_object_or_404(speakers_with_stats(), slug=slug)
@@ -305,6 +312,7 @@ def speaker_detail(request, slug: str):
 
 
 @api.get("/tags", response=list[TagOut], tags=["tags"])
+@decorate_view(site_page)  # cached for anonymous readers, 304 when unchanged
 def tag_list(request):
     """Tags on published quotes, most used first (1 query)."""
     return tags_with_counts()

@@ -44,11 +44,11 @@ def remaining_title(title: str, topic_title: str) -> str:
 
 def leading_quotes(section: Section) -> QuerySet[Quote]:
     """The section's quotes before its first topic: the turns a glued heading should head."""
-    first = section.quotes.filter(topic__isnull=False).aggregate(first=Min("number"))["first"]
+    first = section.quotes.filter(topic__isnull=False).aggregate(first=Min("position"))["first"]
     quotes = section.quotes.filter(topic__isnull=True)
     if first is not None:
-        quotes = quotes.filter(number__lt=first)
-    return quotes.order_by("number")
+        quotes = quotes.filter(position__lt=first)
+    return quotes.order_by("position")
 
 
 def split_heading(*, section: Section, topic_title: str) -> HeadingSplit:
@@ -80,7 +80,7 @@ def renumber_topics(event: Event) -> None:
 
     (event, number) is unique and checked row by row, so changed rows first move above every
     number in use, then to their final numbers."""
-    topics = list(event.topics.annotate(first=Min("quotes__number")).order_by("number"))
+    topics = list(event.topics.annotate(first=Min("quotes__position")).order_by("number"))
     keyed, key = [], 0
     for topic in topics:
         key = topic.first if topic.first is not None else key

@@ -1,7 +1,9 @@
 """Reads events back out as `Transcript`s and as the JSON that `import_event` accepts.
 
 Export goes through the same `Transcript` shape and the same JSON writer as the import report,
-so export → import → export gives identical JSON.
+so export → import → export gives identical JSON. Quotes come in reading order with their
+permalink numbers, and retired numbers with their redirects: importing an export (a backup)
+gives every quote its number back.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from .models import Event, Participation, Quote
-from .parsing import Part, Speaker, Topic, Transcript, Turn, json_export
+from .models import Event, Participation, Quote, QuoteRedirect
+from .parsing import Part, Redirect, Speaker, Topic, Transcript, Turn, json_export
 from .slugs import speaker_slug, title_slug
 
 
@@ -31,6 +33,12 @@ def events_for_export():
             "quotes",
             queryset=Quote.objects.select_related("speaker", "section", "topic")
             .prefetch_related("tags")
+            .order_by("position"),
+        ),
+        Prefetch(
+            "quote_redirects",
+            queryset=QuoteRedirect.objects.select_related("target")
+            .only("number", "event_id", "target__number")
             .order_by("number"),
         ),
     )
@@ -76,6 +84,10 @@ def event_transcript(event: Event) -> Transcript:
                 published=q.published,
             )
             for q in event.quotes.all()
+        ),
+        redirects=tuple(
+            Redirect(r.number, r.target.number if r.target else None)
+            for r in event.quote_redirects.all()
         ),
         format=event.source_format,
         checksum=event.source_checksum,

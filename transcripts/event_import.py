@@ -2,8 +2,13 @@
 
 Everything happens inside one transaction, so a failed import leaves the database exactly as it
 was. The same source (same checksum) imports once; `replace=True` re-imports an event in place,
-keeping the `Event` row (and so its id and slug) and carrying editors' tags over to quotes whose
-speaker and text did not change.
+keeping the `Event` row (and so its id and slug) and, for every quote that is still there (same
+speaker and text, or a corrected version of it: see `alignment`), its row, its permalink number,
+its editors' tags and its published flag. New quotes get numbers the event never used; a quote
+that went away leaves a `QuoteRedirect` from its number. Our JSON export says each quote's
+number itself (the backup/restore path): there the same number is the same quote.
+
+Rows are written and indexed in batches, so memory follows the batch, not the event.
 """
 
 from __future__ import annotations
@@ -14,14 +19,25 @@ from functools import reduce
 from typing import Literal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Max, Q
 from taggit.models import Tag
 
-from . import slugs
-from .models import Event, Participation, Quote, Section, Speaker, TaggedQuote, Topic
+from . import alignment, slugs
+from .models import (
+    Event,
+    Participation,
+    Quote,
+    QuoteRedirect,
+    Section,
+    Speaker,
+    TaggedQuote,
+    Topic,
+)
 from .parsing import Transcript
 from .parsing import Warning as ParseWarning
 from .search import service as search
+
+BATCH = 1000
 
 
 class ImportConflict(Exception):
@@ -38,6 +54,19 @@ class ImportResult:
     new_speakers: list[str] = field(default_factory=list)
     existing_speakers: list[str] = field(default_factory=list)
     warnings: tuple[ParseWarning, ...] = ()
+    kept: int = 0  # quotes that kept their number (and row) through a replace
+    added: int = 0  # quotes given a new number
+    retired: int = 0  # numbers that now redirect
+
+
+@dataclass
+class _Plan:
+    """For each turn, in reading order: its permalink number and the row it updates (or None);
+    and the rows that go, each with the turn index its readers are sent to."""
+
+    numbers: list[int]
+    rows: list[int | None]
+    retired: dict[int, tuple[int, int]]  # old quote id → (its number, turn index)
 
 
 def event_import(*, transcript: Transcript, replace: bool = False) -> ImportResult:
@@ -55,13 +84,10 @@ def event_import(*, transcript: Transcript, replace: bool = False) -> ImportResu
         status = "replaced" if event else "created"
         if event is None:
             event = Event(slug=_free_event_slug(transcript))
-        carried = _clear(event) if status == "replaced" else {}
-        if transcript.format == "json":  # the file's own tags are the truth, even when empty
-            carried = {}
         _fill_event(event, transcript)
         speakers, new, existing = _resolve_speakers(transcript)
-        quotes = _write_contents(event, transcript, speakers, carried)
-        search.index_new_quotes(quotes)  # in this transaction: readers never see half
+        plan = _plan(event, transcript, speakers) if status == "replaced" else _fresh(transcript)
+        _write_contents(event, transcript, speakers, plan, replacing=status == "replaced")
         return ImportResult(
             event=event,
             status=status,
@@ -71,6 +97,9 @@ def event_import(*, transcript: Transcript, replace: bool = False) -> ImportResu
             new_speakers=new,
             existing_speakers=existing,
             warnings=transcript.warnings,
+            kept=sum(row is not None for row in plan.rows),
+            added=sum(row is None for row in plan.rows),
+            retired=len(plan.retired),
         )
 
 
@@ -92,23 +121,6 @@ def _free_event_slug(transcript: Transcript) -> str:
     base = transcript.slug or slugs.title_slug(transcript.title)
     taken = Event.objects.filter(slug__startswith=base).values_list("slug", flat=True)
     return slugs.unique_slug(base, taken)
-
-
-def _clear(event: Event) -> dict[tuple[int, str], tuple[list[str], bool]]:
-    """Remove an event's contents before it is written again; returns what editors decided
-    about its quotes (tags, published), keyed by (speaker id, text), so unchanged quotes keep
-    it."""
-    decided: dict[tuple[int, str], tuple[list[str], bool]] = {}
-    for quote in event.quotes.prefetch_related("tags"):
-        names = [tag.name for tag in quote.tags.all()]
-        if names or not quote.published:
-            decided[(quote.speaker_id, quote.text)] = (names, quote.published)
-    search.remove_quotes(event.quotes.values_list("pk", flat=True))
-    event.quotes.all().delete()
-    event.topics.all().delete()
-    event.sections.all().delete()
-    event.participations.all().delete()
-    return decided
 
 
 def _fill_event(event: Event, transcript: Transcript) -> None:
@@ -188,7 +200,80 @@ def _fill_blanks(speaker: Speaker, person) -> None:
         speaker.save(update_fields=changed)
 
 
-def _write_contents(event, transcript, speakers, carried) -> list[Quote]:
+def _fresh(transcript: Transcript) -> _Plan:
+    """A new event: every turn is a new quote with the number the transcript gives it."""
+    turns = transcript.turns
+    return _Plan([turn.number for turn in turns], [None] * len(turns), {})
+
+
+def _plan(event: Event, transcript: Transcript, speakers: dict[str, Speaker]) -> _Plan:
+    """Which existing quote each turn of the new version is (see the module docstring)."""
+    old = list(event.quotes.order_by("position").values_list("pk", "number", "speaker_id", "text"))
+    turns = transcript.turns
+    if transcript.format == "json":
+        aligned = alignment.by_number([o[1] for o in old], [turn.number for turn in turns])
+        numbers = [turn.number for turn in turns]
+    else:
+        aligned = alignment.align(
+            [(speaker, text) for _, _, speaker, text in old],
+            [(speakers[turn.speaker].pk, turn.text) for turn in turns],
+        )
+        used = max(
+            max((number for _, number, _, _ in old), default=0),
+            event.quote_redirects.aggregate(top=Max("number"))["top"] or 0,
+        )
+        numbers = []
+        for j in range(len(turns)):
+            if j in aligned.matched:
+                numbers.append(old[aligned.matched[j]][1])
+            else:
+                used += 1  # never a number the event has used, even one now retired
+                numbers.append(used)
+    rows = [old[aligned.matched[j]][0] if j in aligned.matched else None for j in range(len(turns))]
+    retired = {old[i][0]: (old[i][1], j) for i, j in aligned.retired.items()}
+    return _Plan(numbers, rows, retired)
+
+
+def _write_contents(event, transcript, speakers, plan: _Plan, *, replacing: bool) -> None:
+    """Rows for the turns, in batches: existing quotes updated in place, new ones created.
+    A new event is indexed batch by batch from memory; a replaced one is re-indexed after."""
+    turns = transcript.turns
+    from_file = transcript.format == "json"  # the file's tags and flags are the truth
+    if replacing:
+        search.remove_quotes(event.quotes.values_list("pk", flat=True))
+        top = event.quotes.aggregate(top=Max("position"))["top"] or 0
+        # out of the way of the new positions 1..N (unique per event)
+        event.quotes.update(position=F("position") + max(top, len(turns)), section=None, topic=None)
+        if from_file:
+            TaggedQuote.objects.filter(content_object__event=event).delete()
+    event.participations.all().delete()
+    event.topics.all().delete()
+    event.sections.all().delete()
+    sections, topics = _write_structure(event, transcript, speakers)
+    ids: list[int] = []
+    for start in range(0, len(turns), BATCH):
+        batch = [
+            _quote(event, turn, j, plan, speakers, sections, topics)
+            for j, turn in enumerate(turns[start : start + BATCH], start)
+        ]
+        fields = ["position", "speaker", "text", "section", "topic"]
+        Quote.objects.bulk_update(
+            [q for q in batch if q.pk], [*fields, "published"] if from_file else fields
+        )
+        created = Quote.objects.bulk_create([q for q in batch if not q.pk])
+        _tag(batch if from_file else created)
+        if not replacing:
+            search.index_new_quotes(batch)  # in this transaction: readers never see half
+        ids += [q.pk for q in batch]
+    if replacing or transcript.redirects:
+        _write_redirects(event, transcript, plan, ids)
+    if plan.retired:
+        Quote.objects.filter(pk__in=list(plan.retired)).delete()
+    if replacing:
+        search.index_quotes(event.quotes.all(), fresh=True)
+
+
+def _write_structure(event, transcript, speakers) -> tuple[dict, dict]:
     Participation.objects.bulk_create(
         Participation(event=event, speaker=speakers[s.name], role=s.role, bio=s.bio, order=i)
         for i, s in enumerate(transcript.speakers)
@@ -212,24 +297,45 @@ def _write_contents(event, transcript, speakers, carried) -> list[Quote]:
             for t in transcript.topics
         )
     }
-    quotes = Quote.objects.bulk_create(
-        Quote(
-            event=event,
-            number=turn.number,
-            speaker=speakers[turn.speaker],
-            text=turn.text,
-            section=sections.get(turn.part),
-            topic=topics.get(turn.topic),
-            published=carried.get((speakers[turn.speaker].pk, turn.text), ((), turn.published))[1],
-        )
-        for turn in transcript.turns
+    return sections, topics
+
+
+def _quote(event, turn, index, plan, speakers, sections, topics) -> Quote:
+    quote = Quote(
+        pk=plan.rows[index],
+        event=event,
+        number=plan.numbers[index],
+        position=index + 1,
+        speaker=speakers[turn.speaker],
+        text=turn.text,
+        section=sections.get(turn.part),
+        topic=topics.get(turn.topic),
+        published=turn.published,
     )
-    for quote, turn in zip(quotes, transcript.turns, strict=True):
-        quote.tag_names = list(turn.tags) or list(
-            carried.get((quote.speaker_id, quote.text), ((), True))[0]
-        )
-    _tag(quotes)
-    return quotes
+    quote.tag_names = list(turn.tags)
+    return quote
+
+
+def _write_redirects(event: Event, transcript: Transcript, plan: _Plan, ids: list[int]) -> None:
+    """Every number the event retired leads somewhere: redirects to quotes that now go are
+    re-pointed where those quotes' readers go, and each number retired now gets one."""
+    moved = {old_id: ids[j] for old_id, (_, j) in plan.retired.items()}
+    targets = {
+        number: moved.get(target, target)
+        for number, target in event.quote_redirects.values_list("number", "target_id")
+    }
+    targets.update({number: ids[j] for number, j in plan.retired.values()})
+    by_number = dict(zip(plan.numbers, ids, strict=True))
+    targets.update(
+        {r.number: by_number[r.target] if r.target else None for r in transcript.redirects}
+    )
+    live = set(plan.numbers)
+    event.quote_redirects.all().delete()
+    QuoteRedirect.objects.bulk_create(
+        QuoteRedirect(event=event, number=number, target_id=target)
+        for number, target in sorted(targets.items())
+        if number not in live
+    )
 
 
 def _tag(quotes: list[Quote]) -> None:

@@ -1,7 +1,10 @@
 """The domain: events, the people who speak at them, and what they said.
 
 An `Event` has numbered parts (`Section`) with sub-headings or audience questions (`Topic`);
-every speaker turn is a `Quote`, numbered 1..N in reading order within its event. A `Speaker`
+every speaker turn is a `Quote`. A quote has a `position` (1..N in reading order) and a `number`,
+its permalink (/events/<slug>/q/<number>/): equal to the position on first import, kept when a
+corrected transcript is re-imported, never given to another quote later. A number that a
+re-import retired is a `QuoteRedirect` to the quote its readers should see instead. A `Speaker`
 is one person across events; `Participation` is their role and printed bio at one event.
 """
 
@@ -189,10 +192,17 @@ class QuoteQuerySet(models.QuerySet):
         """What readers may see: published quotes of published events."""
         return self.filter(published=True, event__published=True)
 
+    def redirected_from(self, event: Event, number: int) -> QuoteQuerySet:
+        """The quote an old, retired quote number of `event` now leads to (at most one)."""
+        return self.filter(redirects_here__event=event, redirects_here__number=number)
+
 
 class Quote(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="quotes")
-    number = models.PositiveIntegerField("序号", help_text="1..N in reading order")
+    number = models.PositiveIntegerField(
+        "编号", help_text="the permalink: kept across re-imports, never reused"
+    )
+    position = models.PositiveIntegerField("顺序", help_text="1..N in reading order")
     speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="quotes")
     section = models.ForeignKey(
         Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
@@ -211,10 +221,12 @@ class Quote(models.Model):
     class Meta:
         verbose_name = "发言"
         verbose_name_plural = "发言"
-        ordering = ["event", "number"]
+        ordering = ["event", "position"]
         constraints = [
             models.UniqueConstraint(fields=["event", "number"], name="unique_quote_number"),
+            models.UniqueConstraint(fields=["event", "position"], name="unique_quote_position"),
             models.CheckConstraint(condition=Q(number__gte=1), name="quote_number_positive"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="quote_position_positive"),
             models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty"),
         ]
         indexes = [
@@ -227,6 +239,35 @@ class Quote(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quote-detail", args=[self.event.slug, self.number])
+
+
+class QuoteRedirect(models.Model):
+    """A quote number a re-import retired (the quote was removed, or merged into another), and
+    the quote its old link now leads to. A null target keeps the number retired (404)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="quote_redirects")
+    number = models.PositiveIntegerField("旧编号")
+    target = models.ForeignKey(
+        Quote,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="redirects_here",
+        verbose_name="转到",
+    )
+
+    class Meta:
+        verbose_name = "发言重定向"
+        verbose_name_plural = "发言重定向"
+        ordering = ["event", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="unique_quote_redirect"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="quote_redirect_positive"),
+        ]
+
+    def __str__(self) -> str:
+        target = f"#{self.target.number}" if self.target_id else "-"
+        return f"{self.event.slug} #{self.number} → {target}"
 
 
 class TagAlias(models.Model):

@@ -179,7 +179,7 @@ def _quotes(event: Event, reading: EventReading) -> list[Quote]:
         queryset = queryset.filter(topic=chosen["topic"])
     if chosen.get("tag"):
         queryset = queryset.filter(tags=chosen["tag"])
-    quotes = list(queryset.order_by("number"))
+    quotes = list(queryset.order_by("position"))
     attach_details(quotes, reading.people, reading.sections, reading.topics)
     return quotes
 
@@ -312,7 +312,7 @@ def quotes_across_events(quotes_queryset) -> list[tuple[Event, list[Quote]]]:
         quotes_queryset.filter(published=True, event__published=True)
         .select_related("event", "speaker", "section", "topic")
         .order_by(
-            F("event__date").desc(nulls_last=True), "-event__created_at", "event_id", "number"
+            F("event__date").desc(nulls_last=True), "-event__created_at", "event_id", "position"
         )
     )
     ids = [q.pk for q in quotes]

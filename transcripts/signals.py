@@ -1,7 +1,9 @@
 """Keeping derived data current when rows change outside the import service (the admin):
-the cached page version of an event, and the search index (through the search service).
+the cached page versions (the event's and the site's, `views.caching`), and the search index
+(through the search service).
 
-The import service writes in bulk (no signals) and indexes its event itself.
+The import service writes in bulk (no signals) and indexes its event itself; saving its event
+forgets the versions.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
-from .models import Event, Quote, Speaker, TagAlias, Topic
+from .models import Event, Participation, Quote, Section, Speaker, TagAlias, Topic
 from .search import service as search
-from .views.caching import forget_event_version
+from .views.caching import forget_event_version, forget_site_version
 
 
 @receiver([post_save, post_delete], sender=Event, dispatch_uid="forget-event-version")
@@ -39,6 +41,8 @@ def _index_quote(sender, instance: Quote, raw: bool = False, **kwargs) -> None:
 @receiver(post_delete, sender=Quote, dispatch_uid="unindex-deleted-quote")
 def _unindex_quote(sender, instance: Quote, **kwargs) -> None:
     search.remove_quotes([instance.pk])
+    # once per row when an event's quotes are replaced: the import forgets again on commit
+    forget_site_version(on_commit=False)
 
 
 @receiver(m2m_changed, sender=Quote.tags.through, dispatch_uid="index-retagged-quote")
@@ -50,6 +54,22 @@ def _index_retagged(sender, instance, action: str, reverse: bool, pk_set, **kwar
         _touch_event(instance.event_id)
     elif pk_set:  # tag.quote_set changed: pk_set holds quote ids
         search.index_quotes(pk_set)
+        forget_site_version()
+
+
+@receiver(m2m_changed, sender=Event.tags.through, dispatch_uid="forget-retagged-event")
+def _event_retagged(sender, action: str, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        forget_site_version()
+
+
+@receiver(post_save, sender=Participation, dispatch_uid="forget-participation")
+@receiver(post_save, sender=Section, dispatch_uid="forget-section")
+@receiver(post_delete, sender=Tag, dispatch_uid="forget-deleted-tag")
+def _shown_on_pages(sender, raw: bool = False, **kwargs) -> None:
+    """Roles, bios and part titles are printed on the cached pages."""
+    if not raw:
+        forget_site_version()
 
 
 @receiver(post_save, sender=Speaker, dispatch_uid="index-renamed-speaker")
@@ -58,6 +78,7 @@ def _vocabulary_changed(sender, instance, created: bool = False, raw: bool = Fal
     if raw:
         return
     search.vocabulary_changed()
+    forget_site_version()  # names are printed on every page that lists them
     if created:
         return
     if sender is Speaker:
@@ -74,5 +95,7 @@ def _alias_changed(sender, instance: TagAlias, raw: bool = False, **kwargs) -> N
 
 @receiver(post_save, sender=Topic, dispatch_uid="index-renamed-topic")
 def _index_topic(sender, instance: Topic, created: bool = False, raw: bool = False, **kwargs):
+    if not raw:
+        forget_site_version()
     if not created and not raw:
         search.index_quotes(Quote.objects.filter(topic=instance))

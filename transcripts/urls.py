@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from .views import discovery, events, people, search
+from .views.caching import site_page
 
 
 class UnicodeSlugConverter:
@@ -27,11 +28,15 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("tags/", people.tag_list, name="tag-list"),
     path("tags/<uslug:slug>/", people.tag_detail, name="tag-detail"),
-    path("feed/", discovery.LatestEventsAtomFeed(), name="feed-atom"),
-    path("feed/rss/", discovery.LatestEventsFeed(), name="feed-rss"),
-    path("sitemap.xml", sitemap, {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
+    # feed readers and crawlers poll: cached, and a 304 when nothing changed
+    path("feed/", site_page(discovery.LatestEventsAtomFeed()), name="feed-atom"),
+    path("feed/rss/", site_page(discovery.LatestEventsFeed()), name="feed-rss"),
+    path("sitemap.xml", site_page(sitemap), {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
     path(
-        "sitemap-quotes.xml", sitemap, {"sitemaps": discovery.QUOTE_SITEMAPS}, name="sitemap-quotes"
+        "sitemap-quotes.xml",
+        site_page(sitemap),
+        {"sitemaps": discovery.QUOTE_SITEMAPS},
+        name="sitemap-quotes",
     ),
     path("robots.txt", discovery.robots_txt, name="robots"),
 ]

@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from ..models import Quote, TagAlias, TaggedQuote
+from ..models import Quote, QuoteRedirect, TagAlias, TaggedQuote
 from ..suggestions import suggest_for_quotes, suggest_tags
 
 LABELS = {"event": "活动", "speaker": "发言人", "section": "部分", "topic": "话题"}
@@ -169,6 +169,7 @@ def tag_objects(items: list[Tag | str]) -> list[Tag]:
 class QuoteAdmin(admin.ModelAdmin):
     list_display = [
         "number",
+        "position",
         "event_title",
         "speaker_name",
         "part",
@@ -196,6 +197,13 @@ class QuoteAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def get_readonly_fields(self, request, obj=None):
+        """The number is the quote's permalink and the position its place among the others:
+        re-imports set them; an editor changing one would break links or the reading order."""
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, "number", "position"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs.setdefault("labels", LABELS)
@@ -396,6 +404,29 @@ class QuoteAdmin(admin.ModelAdmin):
             message += f"另有 {unchanged} 段{state},没有改动。"
         self.message_user(request, message, messages.SUCCESS)
         return None
+
+
+@admin.register(QuoteRedirect)
+class QuoteRedirectAdmin(admin.ModelAdmin):
+    """Quote numbers that re-imports retired, and where their old links lead: written by the
+    import service, read-only here."""
+
+    list_display = ["number", "event", "target_quote"]
+    list_filter = [("event", LabelledFilter)]
+    list_select_related = ["event", "target"]
+    search_fields = ["event__title"]
+
+    @admin.display(description="转到")
+    def target_quote(self, redirect: QuoteRedirect) -> str:
+        if redirect.target is None:
+            return "-"
+        return f"第 {redirect.target.number} 段 · {redirect.target.text[:PREVIEW_LENGTH]}"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 def _tag_plan(quotes: list[Quote], add: list[Tag | str], remove: list[Tag]) -> list[dict]:

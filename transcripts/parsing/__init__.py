@@ -12,12 +12,13 @@ from dataclasses import replace
 
 from . import bold, json_export, markdown, plaintext, subtitles, zhihu
 from .decoding import decode
-from .transcript import ParseError, Part, Speaker, Topic, Transcript, Turn, Warning
+from .transcript import ParseError, Part, Redirect, Speaker, Topic, Transcript, Turn, Warning
 
 __all__ = [
     "FORMATS",
     "ParseError",
     "Part",
+    "Redirect",
     "Speaker",
     "Topic",
     "Transcript",
@@ -88,8 +89,10 @@ def load(data: bytes, *, format: str = "auto", name: str = "") -> list[Transcrip
 
 def _checksum(transcript: Transcript) -> str:
     """A JSON event's checksum covers its content, not where it sat in a file of many."""
+    fields = {"redirects": transcript.redirects} if transcript.redirects else {}
     content = json.dumps(
         {
+            **fields,
             "title": transcript.title,
             "slug": transcript.slug,
             "turns": transcript.turns,

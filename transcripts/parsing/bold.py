@@ -17,6 +17,7 @@ import re
 import yaml
 
 from . import labels, plaintext
+from . import vocabulary as vocab
 from .transcript import ParseError, Speaker, Transcript
 
 FORMAT = "bold"
@@ -109,7 +110,7 @@ def _declared(raw: object) -> list[Speaker]:
         if not isinstance(entry, dict) or not _text(entry.get("name")):
             raise ParseError("each front matter speaker needs a name")
         role = _text(entry.get("role"))
-        role = _ROLES.get(role.lower()) or labels.role_of_word(role) or ("other" if role else "")
+        role = _ROLES.get(role.lower()) or vocab.role_of_word(role) or ("other" if role else "")
         speakers.append(
             Speaker(
                 name=_text(entry["name"]),

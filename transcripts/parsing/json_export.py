@@ -10,7 +10,7 @@ import datetime
 import json
 from typing import Any
 
-from .transcript import ROLES, ParseError, Part, Speaker, Topic, Transcript, Turn
+from .transcript import ROLES, ParseError, Part, Redirect, Speaker, Topic, Transcript, Turn
 
 FORMAT = "json"
 
@@ -112,7 +112,12 @@ def _event(data: Any, index: int) -> Transcript:
                 published=quote.data.get("published") is not False,
             )
         )
+    redirects = [
+        Redirect(r.number("number"), r.number("to", required=False))
+        for r in (_Reader(x, f"{where}, redirect") for x in root.items("redirects"))
+    ]
     _check_references(where, parts, topics, turns)
+    _check_redirects(where, redirects, turns)
     if not turns:
         raise ParseError(f"{where}: no speaker turns found (the 'quotes' list is empty)")
     published = event.data.get("published")
@@ -131,6 +136,7 @@ def _event(data: Any, index: int) -> Transcript:
         parts=tuple(parts),
         topics=tuple(topics),
         turns=tuple(turns),
+        redirects=tuple(redirects),
         format=FORMAT,
     )
 
@@ -178,10 +184,26 @@ def _check_references(where, parts, topics, turns) -> None:
             raise ParseError(f"{where}: quote {turn.number} is in unknown topic {turn.topic}")
 
 
+def _check_redirects(where, redirects, turns) -> None:
+    """A retired number is nobody's number now, and leads to a quote of the event (or nowhere)."""
+    numbers = {t.number for t in turns}
+    if len({r.number for r in redirects}) != len(redirects):
+        raise ParseError(f"{where}: two redirects share a number")
+    for redirect in redirects:
+        if redirect.number in numbers:
+            raise ParseError(f"{where}: redirect {redirect.number} is also a quote's number")
+        if redirect.target is not None and redirect.target not in numbers:
+            raise ParseError(
+                f"{where}: redirect {redirect.number} leads to unknown quote {redirect.target}"
+            )
+
+
 def dump(transcript: Transcript) -> dict[str, Any]:
-    """The JSON form of one event; `parse_all` reads it back. Speakers need their slugs set."""
+    """The JSON form of one event; `parse_all` reads it back. Speakers need their slugs set.
+    Quotes are in reading order, each with its permalink number (numbers that re-imports
+    retired leave gaps, listed under "redirects" when there are any)."""
     slugs = {s.name: s.slug for s in transcript.speakers}
-    return {
+    data = {
         "event": {
             "title": transcript.title,
             "slug": transcript.slug,
@@ -216,3 +238,6 @@ def dump(transcript: Transcript) -> dict[str, Any]:
             for t in transcript.turns
         ],
     }
+    if transcript.redirects:
+        data["redirects"] = [{"number": r.number, "to": r.target} for r in transcript.redirects]
+    return data

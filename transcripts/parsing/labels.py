@@ -1,15 +1,18 @@
 """The speaker-label grammar shared by the line-based text formats (plain text, bold names).
 
 A label opens a paragraph: `名：`, `名:`, `名 :`, `名（主持）：`, `名 (00:01:02)：`,
-`[00:01:02] 名：`, `提问者2：`, `问：` / `答：`;
-or a name stands alone on its own line before the speech.
+`[00:01:02] 名：`, `提问者2：`, `问：` / `答：`, `【名】…`, `主持人 王芳：` (a role word, a space,
+the name); or a name stands alone on its own line before the speech, possibly followed by a time
+as meeting-minute exports write it (`说话人 1 00:00:03`, `Speaker 1  0:03`).
 
 Which candidates are real speakers (`find_roster`) — a label must look like a name (at most 20
 characters, no sentence punctuation, not a pronoun, not ending in a speech verb such as 说/表示,
 not a credit word such as 摄影/来源) AND one of:
   1. it is a role word (主持人, 观众, Host...), a numbered asker (提问者1) or 问/答/Q/A;
   2. it is declared by the source (front matter speakers, a guest list);
-  3. it is used as a label at least twice in the document.
+  3. it is used as a label at least twice in the document;
+  4. it is written like a label accepted by 1-3: in 【】, in capitals (JOHN SMITH:), or alone on
+     its line with a time (李四 00:00:35).
 A prose article with `他说：` or a one-off `原因是：` therefore never yields speakers.
 
 Roles: a bracketed role word wins (`王芳（主持）：` makes 王芳 the host for all her later `王芳：`
@@ -33,25 +36,6 @@ MAX_NAME = 20
 MAX_BARE_NAME = 12  # a name alone on its line, with no colon, must be shorter
 MIN_REPEATS = 2
 
-# Traditional and English role words the shared vocabulary lacks (lower-case for English).
-ROLE_WORDS: dict[str, str] = {
-    **vocab.ROLE_WORDS,
-    "嘉賓": "guest",
-    "主講人": "guest",
-    "主講": "guest",
-    "host": "host",
-    "moderator": "host",
-    "guest": "guest",
-    "speaker": "guest",
-    "audience": "audience",
-}
-INTERVIEW_WORDS: dict[str, str] = {
-    "问": "host",
-    "問": "host",
-    "q": "host",
-    "答": "guest",
-    "a": "guest",
-}
 CREDIT_WORDS = (
     *vocab.CREDIT_WORDS,
     *("图", "圖", "文", "文字", "翻译", "翻譯", "速记", "速記", "听写", "聽寫", "审校", "審校"),
@@ -124,6 +108,7 @@ _PRONOUN = re.compile(r"^(?:他|她|它|我|你|您|咱|大家|有人)(?:们|們
 _SPEECH_ENDING = re.compile(
     r"(?:说|說|道|讲|講|表示|认为|認為|指出|提到|强调|強調|回答|回应|回應|是|为|為|如下|包括|said|says|wrote)$"
 )
+_METADATA_ENDING = re.compile(r"(?:时间|時間|日期|地点|地點|主题|主題|议程|議程)$")  # 会议时间
 _REFUSED_CHARS = re.compile(rf"[{re.escape(vocab.SENTENCE_ENDS)}，,、「」『』“”\"《》<>*#|｜/\\]")
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _LABEL = re.compile(
@@ -135,6 +120,15 @@ _LABEL = re.compile(
 _BARE = re.compile(
     rf"^\s*(?P<name>[^\s:：()（）\[\]【】][^:：()（）\[\]【】\n]{{0,{MAX_BARE_NAME - 1}}}?)"
     r"\s*(?:[(（\[【](?P<note>[^()（）\[\]【】\n]{1,40})[)）\]】])?\s*$"
+)
+_TIMED_BARE = re.compile(
+    rf"^\s*(?P<name>[^\s:：()（）\[\]【】][^:：()（）\[\]【】\n]{{0,{MAX_BARE_NAME - 1}}}?)"
+    rf"\s+[\[(（]?(?P<time>{_TIME})[\])）]?\s*$"
+)
+_BRACKETED = re.compile(
+    r"^\s*【\s*(?P<name>[^【】()（）:：\n]{1,20}?)\s*"
+    r"(?:[(（](?P<note>[^()（）【】\n]{1,40})[)）]\s*)?】"
+    rf"\s*{vocab.COLON}?[ \t\u3000]*"
 )
 _SEAT = re.compile(r"^(?P<word>\D+?)\s*(?P<seat>\d{1,3})$")
 _NOTE_PIECES = re.compile(r"[,，、;；/]\s*|\s+(?=\d)")
@@ -157,15 +151,7 @@ class Label:
     note: str = ""  # bracketed text that is neither a role nor a time: an affiliation
     text: str = ""
     bare: bool = False  # the name stands alone on its line, without a colon
-
-
-def role_of_word(word: str) -> str | None:
-    """The role a role word stands for (主持人 → host), None for other words."""
-    return (
-        ROLE_WORDS.get(word) or ROLE_WORDS.get(word.lower())
-        if word.isascii()
-        else ROLE_WORDS.get(word)
-    )
+    bracketed: bool = False  # 【名】
 
 
 def is_credit(line: str) -> bool:
@@ -176,11 +162,22 @@ def is_credit(line: str) -> bool:
 def read_label(line: str) -> Label | None:
     """The label opening `line` (`名：…`), or the name standing alone on it; None otherwise."""
     first = line.split("\n", 1)[0]
+    alone = "\n" not in line.strip()
+    timed = _TIMED_BARE.match(first) if alone else None
+    if timed:  # before `名：`, which would read `说话人 1 00:00:03` as 说话人 1 00, then :00:03
+        label = _label(timed.group("name"), None, timed.group("time"), "")
+        return Label(**{**label.__dict__, "bare": True}) if label else None
+    match = _BRACKETED.match(first)
+    if match and vocab.has_stage_word(match.group("name")):
+        return None  # 【掌声】 is a stage direction, not a speaker
+    if match:
+        label = _label(match.group("name"), match.group("note"), None, line[match.end() :])
+        return Label(**{**label.__dict__, "bracketed": True}) if label else None
     match = _LABEL.match(first)
     if match:
         rest = line[match.end() :]
         return _label(match.group("name"), match.group("note"), match.group("lead"), rest)
-    if "\n" not in line.strip():
+    if alone:
         bare = _BARE.match(first)
         if bare:
             label = _label(bare.group("name"), bare.group("note"), None, "")
@@ -192,21 +189,25 @@ def _label(name: str, note: str | None, lead: str | None, text: str) -> Label | 
     name = re.sub(r"\s+", " ", name.strip())
     seat = None
     seated = _SEAT.match(name)
-    if seated and role_of_word(seated.group("word")):
+    if seated and vocab.role_of_word(seated.group("word")):
         seat = int(seated.group("seat"))
-        name = seated.group("word") + seated.group("seat")
+        if not seated.group("word").isascii():  # 提问者 1 is 提问者1; Speaker 1 stays
+            name = seated.group("word") + seated.group("seat")
     if not looks_like_name(name) or is_credit(name + "："):
         return None
     word = seated.group("word") if seat is not None else name
-    role = role_of_word(word) or INTERVIEW_WORDS.get(word.lower())
+    role = vocab.role_of_word(word) or vocab.INTERVIEW_WORDS.get(word.lower())
+    prefixed = vocab.role_prefix(name) if role is None else None  # 主持人 王芳：
+    if prefixed and not _is_role_name(prefixed[0]) and looks_like_name(prefixed[0]):
+        name, role = prefixed
     timestamp, other = lead or "", []
     for piece in _NOTE_PIECES.split(note or ""):
         if not piece:
             continue
         if re.fullmatch(_TIME, piece):
             timestamp = piece
-        elif role_of_word(piece):
-            role = role_of_word(piece)
+        elif vocab.role_of_word(piece):
+            role = vocab.role_of_word(piece)
         else:
             other.append(piece)
     return Label(name, role, timestamp, seat, " ".join(other), text.strip())
@@ -217,6 +218,8 @@ def looks_like_name(name: str) -> bool:
     if not 0 < len(name) <= MAX_NAME or _REFUSED_CHARS.search(name) or name[0].isdigit():
         return False
     if name.lower() in NOT_NAMES or _PRONOUN.match(name) or _SPEECH_ENDING.search(name.lower()):
+        return False
+    if _METADATA_ENDING.search(name):
         return False
     # a run of Chinese longer than a name or a title, or one that thinks aloud, is a sentence
     # fragment before a colon (这个问题我觉得分为几个层面：…), however often it recurs
@@ -230,14 +233,36 @@ def find_roster(paragraphs: Iterable[str], declared: Sequence[Speaker] = ()) -> 
     labels = [label for label in map(read_label, paragraphs) if label]
     counts = Counter(label.name for label in labels)
     known = {speaker.name: speaker for speaker in declared}
+    real = {
+        label.name
+        for label in labels
+        if label.role or label.name in known or counts[label.name] >= MIN_REPEATS
+    }
+    # a label in the style of an accepted one (【名】, JANE DOE:) is a speaker even if used once
+    styles = {_style(label) for label in labels if label.name in real} - {""}
+    real |= {label.name for label in labels if _style(label) in styles}
     accepted: dict[str, list[Label]] = {}
     for label in labels:
-        if label.role or label.name in known or counts[label.name] >= MIN_REPEATS:
+        if label.name in real:
             accepted.setdefault(label.name, []).append(label)
     roster = {name: _speaker(name, found, known.get(name)) for name, found in accepted.items()}
     explicit = [roster[name] for name, found in accepted.items() if any(f.role for f in found)]
     _resolve_role_words(roster, [*declared, *explicit])
     return roster
+
+
+def _style(label: Label) -> str:
+    """A distinctive way of writing labels: 【名】, a name and a time alone on a line, or
+    capitals as English transcripts write speaker names (JANE DOE:, not Q or A); "" for the
+    ordinary ones."""
+    if label.bracketed:
+        return "bracketed"
+    if label.bare and label.timestamp:
+        return "timed"  # 说话人 1 00:00:03, as meeting-minute exports write every label
+    letters = [ch for ch in label.name if ch.isalpha()]
+    if label.name.isascii() and len(letters) >= 2 and all(ch.isupper() for ch in letters):
+        return "capitals"
+    return ""
 
 
 def _speaker(name: str, labels: list[Label], declared: Speaker | None) -> Speaker:
@@ -269,7 +294,7 @@ def _resolve_role_words(roster: dict[str, Speaker], known: Sequence[Speaker]) ->
 
 def _is_role_name(name: str) -> bool:
     word = _SEAT.match(name).group("word") if _SEAT.match(name) else name
-    return bool(role_of_word(word) or INTERVIEW_WORDS.get(word.lower()))
+    return bool(vocab.role_of_word(word) or vocab.INTERVIEW_WORDS.get(word.lower()))
 
 
 def match(paragraph: str, roster: dict[str, Speaker]) -> tuple[Speaker, Label] | None:

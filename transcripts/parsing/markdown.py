@@ -19,23 +19,7 @@ from .transcript import ParseError, Part, Speaker, Topic, Transcript, Turn, Warn
 
 FORMAT = "markdown"
 
-# Role and stage words missing from the shared vocabulary (Traditional and English forms).
-_EXTRA_ROLE_WORDS = {
-    "嘉賓": "guest",
-    "主講人": "guest",
-    "主講": "guest",
-    "與談人": "guest",
-    "与谈人": "guest",
-    "現場觀眾": "audience",
-    "host": "host",
-    "moderator": "host",
-    "guest": "guest",
-    "speaker": "guest",
-    "audience": "audience",
-}
-ROLE_WORDS = {**vocab.ROLE_WORDS, **_EXTRA_ROLE_WORDS}
-_ROLE_BY_LENGTH = sorted(ROLE_WORDS, key=len, reverse=True)
-_EXTRA_STAGE_WORDS = ("掌聲", "影片", "視頻", "音頻", "全場", "現場", "眾人", "applause", "laugh")
+_ROLE_BY_LENGTH = sorted(vocab.ROLE_WORDS, key=len, reverse=True)
 
 _HEADING = re.compile(r"#{1,6}(?=\s|$)")
 _SPEAKER_LABEL = re.compile(
@@ -169,10 +153,10 @@ def _speaker_label(block: _Block) -> tuple[str, str, str, int] | None:
 def _role(name: str, note: str) -> str:
     """The role a role word gives: the label itself (提問者2), else its note (座談會主持人)."""
     word = _SEAT.sub("", name) or name
-    if word.lower() in ROLE_WORDS:
-        return ROLE_WORDS[word.lower()]
+    if vocab.role_of_word(word):
+        return vocab.role_of_word(word)
     lowered = note.lower()
-    return next((ROLE_WORDS[w] for w in _ROLE_BY_LENGTH if w in lowered), "")
+    return next((vocab.ROLE_WORDS[w] for w in _ROLE_BY_LENGTH if w in lowered), "")
 
 
 def _roster(labels: list[tuple[str, str, str, int]]) -> dict[str, Speaker]:
@@ -183,11 +167,11 @@ def _roster(labels: list[tuple[str, str, str, int]]) -> dict[str, Speaker]:
         bio = "" if not note or _role("", note) or _TIMESTAMP.fullmatch(note) else note
         if name not in roster:
             roster[name] = Speaker(name=name, role=role or "guest", bio=bio)
-        elif role and roster[name].role == "guest" and name.lower() not in ROLE_WORDS:
+        elif role and roster[name].role == "guest" and not vocab.role_of_word(name):
             roster[name] = Speaker(name=name, role=role, bio=roster[name].bio or bio)
-    hosts = [s for s in roster.values() if s.role == "host" and s.name.lower() not in ROLE_WORDS]
+    hosts = [s for s in roster.values() if s.role == "host" and not vocab.role_of_word(s.name)]
     if len(hosts) == 1:
-        for word, role in ROLE_WORDS.items():
+        for word, role in vocab.ROLE_WORDS.items():
             if role == "host" and word in roster:
                 roster[word] = hosts[0]
     return roster
@@ -211,17 +195,6 @@ def _heading_title(text: str) -> str:
         if match and match.group("title").strip():
             return match.group("title").strip()
     return text
-
-
-def _inline_directions(paragraph: str) -> list[str]:
-    """Bracketed remarks inside speech that are stage directions: （笑）, （掌聲）."""
-    found = []
-    for match in vocab.STAGE_DIRECTION.finditer(paragraph):
-        inner = match.group()[1:-1].lower()
-        words = (*vocab.STAGE_WORDS, *_EXTRA_STAGE_WORDS, *vocab.ROLE_WORDS)
-        if any(word in inner for word in words):
-            found.append(match.group())
-    return found
 
 
 class _Walk:
@@ -299,7 +272,7 @@ class _Walk:
     def _paragraph(self, block: _Block) -> None:
         if self.open:
             self.open.paragraphs.append(block.text)
-            self.open.directions.extend(_inline_directions(block.text))
+            self.open.directions.extend(vocab.stage_directions(block.text))
         elif not self.turns and self.part is None:
             self.intro.append(block.text)
         else:

@@ -21,6 +21,7 @@ from .transcript import ParseError, Part, Speaker, Topic, Transcript, Turn, Warn
 FORMAT = "plaintext"
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_TRAILING_DATE = re.compile(rf"[\s(（|｜—-]+{_DATE.pattern}[)）]?$")
 _PART = re.compile(rf"^\s*(?P<numeral>{vocab.CHINESE_NUMERAL})\s*、\s*(?P<title>\S.{{0,39}})$")
 _SOURCE = re.compile(rf"^\s*(?:来源|來源|source)\s*{vocab.COLON}\s*(?P<name>.+)$", re.IGNORECASE)
 MIN_LABELLED = 2
@@ -82,11 +83,16 @@ def _part_title(line: str, expected: int) -> str:
 
 
 def split_date(line: str) -> tuple[datetime.date | None, str]:
-    """`2024-05-18 标题` → (date, 标题); a line without a leading date is all title."""
-    match = _DATE.match(line.strip())
-    if not match:
-        return None, line.strip()
-    return to_date(match), line.strip()[match.end() :].strip(" -—|｜:：") or line.strip()
+    """`2024-05-18 标题` or `标题 2024-05-18` / `标题（2024年5月18日）` → (date, 标题); a line
+    without a date at either end is all title."""
+    line = line.strip()
+    match = _DATE.match(line)
+    if match:
+        return to_date(match), line[match.end() :].strip(" -—|｜:：") or line
+    match = _TRAILING_DATE.search(line)
+    if match and match.start() > 0:
+        return to_date(match), line[: match.start()].strip(" -—|｜:：") or line
+    return None, line
 
 
 def to_date(match: re.Match[str]) -> datetime.date | None:

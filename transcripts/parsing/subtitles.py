@@ -33,9 +33,6 @@ _LABEL = re.compile(
     r"^\s*(?P<name>[\u3400-\u9fff·]{1,8}|[A-Za-z][\w.'’-]{0,20}(?: [A-Za-z][\w.'’-]{0,20}){0,2})"
     r"(?P<seat>\d{0,2})\s*(?:[(（](?P<role>[^()（）]{1,10})[)）])?\s*[:：]\s*"
 )
-# English role labels, until vocabulary.ROLE_WORDS carries them for every format.
-_ENGLISH_ROLES = {"Host": "host", "Moderator": "host", "Audience": "audience", "Guest": "guest"}
-_ROLE_WORDS = {**vocab.ROLE_WORDS, **_ENGLISH_ROLES}
 # Characters that make a would-be label a sentence ("我认为：", "问题是："), not a name.
 _NOT_NAME = set("的了是说这那们么吗呢吧啊就都也认为觉得")
 _HEADER_TITLE = re.compile(rf"^(?:title|标题|標題)\s*{vocab.COLON}\s*(.+)$", re.IGNORECASE)
@@ -47,7 +44,7 @@ class _Line:
     text: str
     voice: str | None = None  # from a <v> tag
     label: str | None = None  # a `名：` prefix, accepted or not later
-    label_role: str = ""
+    label_role: str = ""  # a role the label or voice tag gives: 名（主持）：, <v 主持人 王芳>
     prefix: str = ""  # the label as written, put back when it is no speaker
     cue: int = 0
 
@@ -179,7 +176,10 @@ def _cue_lines(raw: str, cue: int) -> list[_Line]:
         for voice, following in zip(voices, [*voices[1:], None], strict=True):
             end = following.start() if following else len(raw)
             name = _clean(voice.group(1) or "") or None
-            pieces.append(_Line(raw[voice.end() : end], voice=name, cue=cue))
+            prefixed = vocab.role_prefix(name) if name else None  # <v 主持人 王芳>
+            role = prefixed[1] if prefixed else ""
+            name = prefixed[0] if prefixed else name
+            pieces.append(_Line(raw[voice.end() : end], voice=name, label_role=role, cue=cue))
     else:
         pieces.append(_Line(raw, cue=cue))
     for piece in pieces:
@@ -190,7 +190,7 @@ def _cue_lines(raw: str, cue: int) -> list[_Line]:
             if label.group("name") not in vocab.CREDIT_WORDS and not _NOT_NAME & set(name):
                 piece.label, piece.prefix = name, label.group()
                 piece.text = piece.text[label.end() :]
-                piece.label_role = vocab.ROLE_WORDS.get(label.group("role") or "", "")
+                piece.label_role = vocab.role_of_word(label.group("role") or "") or ""
     return [piece for piece in pieces if piece.text]
 
 
@@ -205,7 +205,7 @@ def _accepted_labels(lines: list[_Line]) -> set[str]:
     return {
         name
         for name, count in counts.items()
-        if count >= 2 or name in with_role or name.rstrip("0123456789") in _ROLE_WORDS
+        if count >= 2 or name in with_role or vocab.role_of_word(_seatless(name))
     }
 
 
@@ -244,9 +244,14 @@ def _turns(lines: list[_Line], warnings: list[Warning]) -> tuple[list[Speaker], 
 def _role(name: str, line: _Line) -> str:
     if name == UNKNOWN_SPEAKER:
         return "other"
-    if line.label_role and line.label == name:
+    if line.label_role and name in (line.label, line.voice):
         return line.label_role
-    return _ROLE_WORDS.get(name.rstrip("0123456789"), "guest")
+    return vocab.role_of_word(_seatless(name)) or "guest"
+
+
+def _seatless(name: str) -> str:
+    """提问者2 → 提问者, Audience Member 1 → Audience Member."""
+    return name.rstrip("0123456789").rstrip()
 
 
 def _join(before: str, after: str) -> str:

@@ -74,6 +74,15 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class Redirect:
+    """A quote number a re-import retired, and the number of the quote its old link leads to
+    (None: the number stays retired and leads nowhere). Only our JSON export carries these."""
+
+    number: int
+    target: int | None
+
+
+@dataclass(frozen=True)
 class Warning:
     """Something an editor should look at; the import still goes ahead."""
 
@@ -98,6 +107,7 @@ class Transcript:
     slug: str = ""  # only when the source names one (our JSON export)
     published: bool | None = None  # None: the source does not say
     tags: tuple[str, ...] = ()
+    redirects: tuple[Redirect, ...] = ()
     warnings: tuple[Warning, ...] = field(default=(), compare=False)
     format: str = ""
     checksum: str = ""  # sha256 of the source, set by the loader

@@ -7,21 +7,64 @@ import re
 
 COLON = "[:：]"
 
-# Label words that name a role instead of a person, mapped to the role they stand for.
+# Label words that name a role instead of a person, mapped to the role they stand for:
+# Simplified, Traditional and English (lower case; `role_of_word` ignores the case of ASCII).
 ROLE_WORDS: dict[str, str] = {
     "主持人": "host",
     "主持": "host",
+    "host": "host",
+    "moderator": "host",
     "嘉宾": "guest",
+    "嘉賓": "guest",
     "主讲人": "guest",
+    "主講人": "guest",
     "主讲": "guest",
+    "主講": "guest",
+    "与谈人": "guest",
+    "與談人": "guest",
+    "guest": "guest",
+    "speaker": "guest",
+    "panelist": "guest",
+    "说话人": "guest",
+    "說話人": "guest",
+    "发言人": "guest",
+    "發言人": "guest",
     "观众": "audience",
+    "觀眾": "audience",
     "现场观众": "audience",
+    "現場觀眾": "audience",
     "听众": "audience",
+    "聽眾": "audience",
     "提问者": "audience",
     "提問者": "audience",
-    "觀眾": "audience",
-    "聽眾": "audience",
+    "audience": "audience",
+    "audience member": "audience",
+    "questioner": "audience",
 }
+
+# Interview labels: 问/Q is the interviewer, 答/A the interviewee.
+INTERVIEW_WORDS: dict[str, str] = {
+    "问": "host",
+    "問": "host",
+    "q": "host",
+    "答": "guest",
+    "a": "guest",
+}
+
+
+def role_of_word(word: str) -> str | None:
+    """The role a role word stands for (主持人, 與談人, Moderator → host...), None otherwise."""
+    return ROLE_WORDS.get(word.lower() if word.isascii() else word)
+
+
+def role_prefix(name: str) -> tuple[str, str] | None:
+    """`主持人 王芳`, `Moderator Jane Doe` → (the person, their role); None for other names."""
+    prefix, _, person = name.partition(" ")
+    role = role_of_word(prefix)
+    if role and person.strip() and not role_of_word(person.strip()):
+        return person.strip(), role
+    return None
+
 
 # Words that introduce the guest list.
 GUEST_LIST_MARKERS = (
@@ -65,7 +108,12 @@ CLOSE_BRACKETS = ")）]】"
 
 # Bracketed remarks that are stage directions rather than speech: (观众:笑), （掌声）.
 STAGE_DIRECTION = re.compile(r"[(（【\[][^()（）【】\[\]]{1,30}[)）】\]]")
-STAGE_WORDS = ("笑", "掌声", "鼓掌", "音频", "视频", "停顿", "沉默", "众人", "全场", "现场")
+# Words inside brackets that make them a stage direction: Simplified, Traditional, English.
+STAGE_WORDS = (
+    *("笑", "掌声", "鼓掌", "音频", "视频", "停顿", "沉默", "众人", "全场", "现场"),
+    *("掌聲", "影片", "視頻", "音頻", "停頓", "眾人", "全場", "現場"),
+    *("applause", "laugh", "laughter", "inaudible", "crosstalk", "pause"),
+)
 
 _DIGITS = {
     "零": 0,
@@ -110,13 +158,37 @@ def chinese_numeral(number: int) -> str:
 
 
 def stage_directions(text: str) -> tuple[str, ...]:
-    """The bracketed stage directions inside a turn, in order."""
-    found = []
-    for match in STAGE_DIRECTION.finditer(text):
-        inner = match.group()[1:-1]
-        if any(word in inner for word in STAGE_WORDS) or any(word in inner for word in ROLE_WORDS):
-            found.append(match.group())
-    return tuple(found)
+    """The bracketed stage directions inside a turn, in order: brackets holding a stage word
+    （笑）, （掌聲）, (laughter) or a role word (观众:笑)."""
+    return tuple(
+        match.group()
+        for match in STAGE_DIRECTION.finditer(text)
+        if is_stage_direction(match.group()[1:-1])
+    )
+
+
+def is_stage_direction(inner: str) -> bool:
+    return bool(_STAGE_OR_ROLE.search(inner))
+
+
+def has_stage_word(text: str) -> bool:
+    """（掌声）, 【笑】, [Laughter]: a stage word, whoever is named with it."""
+    return bool(_STAGE.search(text))
+
+
+def _any_word(words) -> re.Pattern[str]:
+    """English words only at a word's start: (Laughter), (host laughs), never (ghost)."""
+    return re.compile(
+        "|".join(
+            rf"\b{re.escape(word)}" if word.isascii() else re.escape(word)
+            for word in sorted(set(words), key=len, reverse=True)
+        ),
+        re.IGNORECASE,
+    )
+
+
+_STAGE_OR_ROLE = _any_word([*STAGE_WORDS, *ROLE_WORDS])
+_STAGE = _any_word(STAGE_WORDS)
 
 
 def is_inside_brackets(text: str, position: int, *, window: int = 40) -> bool:

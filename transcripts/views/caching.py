@@ -1,69 +1,221 @@
-"""Whole-page caching for the event page, the one page expensive to render.
+"""Whole-page caching of the public pages, and conditional GETs (ETag, Last-Modified, 304).
 
-A page's cache key holds the path, the query string, the language and the event's version (its
-`updated_at`, which every import and edit moves on), so a changed event is never served from an
-old entry. The version itself is cached too, so a hit costs no query at all; saving or deleting
-an event forgets its version (`transcripts.signals`). Pages are stored once as they are and once
-gzipped, and served gzipped to clients that accept it. Only anonymous GETs are cached.
+A cached page is good for as long as the versions it was rendered from:
+
+- the **site version**, forgotten whenever public content changes (an event, quote, tag, speaker,
+  part or topic: `transcripts.signals` and the services): every cached page depends on it;
+- an **event's version**, its `updated_at`, which every import and edit of the event moves on:
+  the event page also depends on it, so an unpublished event is a 404 at once, and a hit on an
+  event page costs no query (the version is cached too).
+
+Versions live in the cache with a short timeout, which bounds staleness should a change bypass
+the signals, or happen in another process whose local-memory cache this one cannot see (use Redis
+with more than one process). Forgetting happens at once and again when the transaction commits,
+so a reader between an import's write and its commit cannot keep the old version alive.
+
+Pages are stored by the middleware (`transcripts.middleware.PageCacheMiddleware`) once every
+inner middleware has added its headers, once as they are and once gzipped; the same middleware
+serves a current page to an anonymous reader before sessions, authentication or URL resolving
+run. Only anonymous GETs are cached; only 200s are stored. Each page carries a weak ETag (derived
+from its address and versions) and a Last-Modified, so a repeat visit gets a 304 without
+rendering or SQL.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
+from django.http.response import HttpResponseBase
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
 
 from ..models import Event
 
 PAGE_TIMEOUT = 60 * 60
 VERSION_TIMEOUT = 5 * 60  # bounds staleness should an update bypass the signals
+SITE_VERSION_KEY = "site-version"
+# Browsers and shared caches may keep a page but must ask again (a 304 when nothing changed).
+CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
+# Headers a stored page is not replayed with: cookies belong to one reader, the rest is recomputed.
+_NOT_STORED = {"set-cookie", "content-length", "x-page-cache", "date"}
 
 
-def _version_key(slug: str) -> str:
+@dataclass(frozen=True)
+class Version:
+    key: str  # the cache key the current value lives under
+    value: str
+    modified: datetime
+
+
+# Versions ---------------------------------------------------------------------------------------
+
+
+def site_version() -> Version:
+    """The version of all public content: the moment it was first seen after the last change."""
+    value = cache.get(SITE_VERSION_KEY)
+    if value is None:
+        value = timezone.now().isoformat()
+        if not cache.add(SITE_VERSION_KEY, value, VERSION_TIMEOUT):  # another process was first
+            value = cache.get(SITE_VERSION_KEY, value)
+    return Version(SITE_VERSION_KEY, value, datetime.fromisoformat(value))
+
+
+def _event_key(slug: str) -> str:
     return f"event-version:{slug}"
 
 
-def published_event_version(slug: str) -> tuple[str | None, Event | None]:
+def published_event_version(slug: str) -> tuple[Version | None, Event | None]:
     """(version, event): version None when no published event has this slug. The event is
     returned when it had to be read (a version cache miss), so the caller can reuse it."""
-    version = cache.get(_version_key(slug))
-    if version is not None:
-        return version or None, None
-    event = Event.objects.published().filter(slug=slug).first()
-    version = event.updated_at.isoformat() if event else ""
-    cache.set(_version_key(slug), version, VERSION_TIMEOUT)
-    return version or None, event
+    key = _event_key(slug)
+    value = cache.get(key)
+    event = None
+    if value is None:
+        event = Event.objects.published().filter(slug=slug).first()
+        value = event.updated_at.isoformat() if event else ""
+        cache.set(key, value, VERSION_TIMEOUT)
+    if not value:
+        return None, None
+    return Version(key, value, datetime.fromisoformat(value)), event
 
 
 def forget_event_version(slug: str) -> None:
-    cache.delete(_version_key(slug))
+    """The event changed: its pages and every page listing it get a new version."""
+    _forget((_event_key(slug), SITE_VERSION_KEY))
+
+
+def forget_site_version(*, on_commit: bool = True) -> None:
+    """Public content changed. `on_commit=False` for callers that may run once per row of a bulk
+    delete: the service around them forgets again when it commits."""
+    _forget((SITE_VERSION_KEY,), on_commit=on_commit)
+
+
+def _forget(keys: tuple[str, ...], *, on_commit: bool = True) -> None:
+    cache.delete_many(keys)
+    if on_commit and transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+
+
+# Pages ------------------------------------------------------------------------------------------
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
+def _address(request: HttpRequest) -> str:
+    # The host is part of the page (canonical and alternate links are absolute); the raw header is
+    # enough: a page is only stored after Django accepted the host.
+    return f"{request.scheme}://{request.META.get('HTTP_HOST', '')}{request.get_full_path()}"
+
+
+def page_key(request: HttpRequest, *, gzipped: bool) -> str:
+    digest = hashlib.sha256(_address(request).encode()).hexdigest()
+    return f"page:{'gz' if gzipped else 'id'}:{digest}"
+
+
+def may_be_cached(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
 
 
 def cached_page(
-    request: HttpRequest, version: str, render: Callable[[], HttpResponse]
-) -> HttpResponse:
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+    request: HttpRequest, versions: Sequence[Version], render: Callable[[], HttpResponseBase]
+) -> HttpResponseBase:
+    """The page for this request: a 304 when the reader's copy is current, the stored page when
+    it is, else `render()` (marked for the middleware to store when it is a 200)."""
+    if not may_be_cached(request):
         return render()
-    raw = f"{get_language()}|{request.get_full_path()}|{version}"
-    key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
-    wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    hit = cache.get(key)
-    if hit is not None:
-        content, compressed, content_type = hit
-        response = HttpResponse(compressed if wants_gzip else content, content_type=content_type)
-        if wants_gzip:
-            response["Content-Encoding"] = "gzip"
-        response["X-Page-Cache"] = "hit"
-    else:
-        response = render()
-        if response.status_code == 200 and not response.streaming:
-            compressed = gzip.compress(response.content, compresslevel=6)
-            cache.set(key, (response.content, compressed, response["Content-Type"]), PAGE_TIMEOUT)
-        response["X-Page-Cache"] = "miss"
+    current = tuple((v.key, v.value) for v in versions)
+    raw = "|".join([_address(request), *(value for _, value in current)])
+    etag = f'W/"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
+    last_modified = max(v.modified for v in versions).timestamp()
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        stored = cache.get(page_key(request, gzipped=accepts_gzip(request)))
+        if stored is not None and stored[0] == current:
+            response = _replay(stored)
+        else:
+            response = render()
+            response["X-Page-Cache"] = "miss"
+            response.page_versions = current
+    if response.status_code in (200, 304):
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(response, **CACHE_CONTROL)
     patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def site_page(view: Callable) -> Callable:
+    """Cache an anonymous GET of this view for as long as the site version holds."""
+
+    @wraps(view)
+    def cached_view(request: HttpRequest, *args, **kwargs):
+        return cached_page(request, [site_version()], lambda: view(request, *args, **kwargs))
+
+    return cached_view
+
+
+def store_page(request: HttpRequest, response: HttpResponseBase) -> None:
+    """Keep a rendered page marked by `cached_page`, with the headers every inner middleware
+    gave it (not its cookies: a page that sets one is not stored)."""
+    versions = getattr(response, "page_versions", None)
+    if (
+        versions is None
+        or request.method != "GET"
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies
+    ):
+        return
+    headers = tuple((k, v) for k, v in response.items() if k.lower() not in _NOT_STORED)
+    content = response.content
+    cache.set_many(
+        {
+            page_key(request, gzipped=False): (versions, headers, content),
+            page_key(request, gzipped=True): (
+                versions,
+                (*headers, ("Content-Encoding", "gzip")),
+                gzip.compress(content, compresslevel=6),
+            ),
+        },
+        PAGE_TIMEOUT,
+    )
+
+
+def stored_response(request: HttpRequest) -> HttpResponseBase | None:
+    """The stored page for this address if all its versions are still current (or a 304 when
+    the reader's copy is): no view, no template, no SQL. None otherwise."""
+    stored = cache.get(page_key(request, gzipped=accepts_gzip(request)))
+    if stored is None:
+        return None
+    versions = stored[0]
+    current = cache.get_many([key for key, _ in versions])
+    if any(current.get(key) != value for key, value in versions):
+        return None
+    response = _replay(stored)
+    return get_conditional_response(
+        request,
+        etag=response.headers.get("ETag"),
+        last_modified=parse_http_date_safe(response.headers.get("Last-Modified", "")),
+        response=response,
+    )
+
+
+def _replay(stored: tuple) -> HttpResponse:
+    _, headers, content = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response["Content-Length"] = str(len(content))
+    response["X-Page-Cache"] = "hit"
     return response

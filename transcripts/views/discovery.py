@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
@@ -38,7 +39,9 @@ class LatestEventsFeed(Feed):
         count = ngettext("%(count)s 段发言", "%(count)s 段发言", event.quote_count) % {
             "count": event.quote_count
         }
-        return f"{event.intro}\n\n{speakers} · {count}"
+        # feed readers render a description as HTML: the text is escaped once for that (and
+        # once more by the XML writer), so markup in an intro or a name shows as written
+        return escape(f"{event.intro}\n\n{speakers} · {count}")
 
     def item_pubdate(self, event: Event) -> datetime.datetime:
         if event.date:
@@ -78,7 +81,7 @@ class QuoteSitemap(Sitemap):
             Quote.objects.public()
             .select_related("event")
             .only("number", "event__slug", "event__updated_at")
-            .order_by("event_id", "number")
+            .order_by("event_id", "position")
         )
 
     def location(self, quote: Quote) -> str:

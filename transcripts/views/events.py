@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from ..forms import QuoteFilterForm
 from ..models import Event, Quote
 from ..reader import Person, attach_details, event_reading, home_events
-from .caching import cached_page, published_event_version
+from .caching import cached_page, published_event_version, site_page, site_version
 
 
+@site_page
 def home(request):
     return render(request, "transcripts/home.html", {"events": home_events()})
 
@@ -19,7 +21,8 @@ def event_detail(request, slug: str):
     version, event = published_event_version(slug)
     if version is None:
         raise Http404("no published event with this slug")
-    return cached_page(request, version, lambda: _event_page(request, slug, event))
+    versions = [version, site_version()]
+    return cached_page(request, versions, lambda: _event_page(request, slug, event))
 
 
 def _event_page(request, slug: str, event: Event | None):
@@ -58,19 +61,23 @@ def _chart(people) -> dict:
     return {"bars": bars, "height": len(bars) * 10, "pixels": len(bars) * 24}
 
 
+@site_page
 def quote_detail(request, slug: str, number: int):
+    """One quote by its permalink number; a number a re-import retired answers 301 to the quote
+    that took its place (see `event_import`)."""
     event = get_object_or_404(Event.objects.published(), slug=slug)
-    quote = get_object_or_404(
-        Quote.objects.select_related("speaker", "section", "topic"),
-        event=event,
-        number=number,
-        published=True,
+    quote = (
+        Quote.objects.select_related("speaker", "section", "topic")
+        .filter(event=event, number=number, published=True)
+        .first()
     )
+    if quote is None:
+        return _retired_quote(event, number)
     participation = event.participations.filter(speaker=quote.speaker).first()
     public = Quote.objects.filter(event=event, published=True).select_related("speaker")
-    public = public.only("number", "text", "speaker__name", "event_id")
-    previous = public.filter(number__lt=number).order_by("-number").first()
-    following = public.filter(number__gt=number).order_by("number").first()
+    public = public.only("number", "position", "text", "speaker__name", "event_id")
+    previous = public.filter(position__lt=quote.position).order_by("-position").first()
+    following = public.filter(position__gt=quote.position).order_by("position").first()
     person = Person.at_event(quote.speaker, participation)
     attach_details(
         [quote],
@@ -88,3 +95,11 @@ def quote_detail(request, slug: str, number: int):
             "next": following,
         },
     )
+
+
+def _retired_quote(event: Event, number: int):
+    """A live number (even of a hidden quote) is never a redirect's: only retired ones move."""
+    target = Quote.objects.filter(published=True).redirected_from(event, number).first()
+    if target is None:
+        raise Http404("no quote with this number")
+    return redirect(reverse("quote-detail", args=[event.slug, target.number]), permanent=True)

@@ -13,12 +13,15 @@ from taggit.models import Tag
 from ..forms import SpeakerQuoteFilterForm
 from ..models import Participation, Quote, Speaker, TagRedirect, Topic
 from ..reader import quotes_across_events, speaker_keywords, speakers_with_stats, tags_with_counts
+from .caching import site_page
 
 
+@site_page
 def speaker_list(request):
     return render(request, "transcripts/speaker_list.html", {"speakers": speakers_with_stats()})
 
 
+@site_page
 def speaker_detail(request, slug: str):
     # someone who appears at no published event has no public page (takedowns included)
     speaker = get_object_or_404(
@@ -82,10 +85,12 @@ def speaker_detail(request, slug: str):
     )
 
 
+@site_page
 def tag_list(request):
     return render(request, "transcripts/tag_list.html", {"tags": tags_with_counts()})
 
 
+@site_page
 def tag_detail(request, slug: str):
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:  # renamed or merged away: the old link leads to the tag's page now

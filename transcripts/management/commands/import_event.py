@@ -55,7 +55,8 @@ class Command(BaseCommand):
                     _read(path), format=options["format"], name=Path(path).stem
                 )
                 for transcript in transcripts:
-                    reports.append(report(transcript))
+                    if options["report"] == "json":  # a copy of every quote: only if asked
+                        reports.append(report(transcript))
                     if options["dry_run"]:
                         self._say_dry_run(path, transcript)
                     else:
@@ -114,6 +115,11 @@ class Command(BaseCommand):
                 f"{', '.join(result.existing_speakers) or '-'}"
             )
         )
+        if result.status == "replaced":
+            self._out(
+                f"  permalinks: {result.kept} quotes kept their numbers, {result.added} new, "
+                f"{result.retired} old numbers redirect"
+            )
         for warning in result.warnings:
             self._out(self.style.WARNING(f"  warning: {warning.message}"))
 

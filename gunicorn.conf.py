@@ -1,0 +1,53 @@
+"""gunicorn settings for `make serve` (gunicorn reads ./gunicorn.conf.py by itself).
+
+Read from the environment through the settings module's own helpers, so a value that cannot be
+understood stops the server with a message naming the variable:
+
+| variable               | default                                           |
+| ---------------------- | ------------------------------------------------- |
+| GUNICORN_BIND          | 127.0.0.1:8000 (comma list; a proxy in front)     |
+| GUNICORN_WORKERS       | 2 × CPU cores + 1 (5 on 2 cores)                  |
+| GUNICORN_THREADS       | 1 (sync workers; more makes gthread workers)      |
+| GUNICORN_TIMEOUT       | 30 seconds before a stuck worker is restarted     |
+| GUNICORN_MAX_REQUESTS  | 20000 requests, then a worker is replaced (±10 %) |
+| GUNICORN_ACCESS_LOG    | - (stdout); empty turns the access log off        |
+"""
+
+from __future__ import annotations
+
+import os
+
+from salon_site.settings import env_int, env_list, env_str
+
+bind = env_list("GUNICORN_BIND", "127.0.0.1:8000")
+workers = env_int("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1)
+threads = env_int("GUNICORN_THREADS", 1)
+
+# Load Django, the URL configuration and the templates once, then fork: faster restarts of
+# workers, memory shared between them. Database connections are opened lazily, after the fork.
+preload_app = True
+
+timeout = env_int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 30  # a worker asked to stop finishes its requests for up to this long
+keepalive = 5  # behind a proxy that keeps connections open
+
+# Recycle workers now and then (a slow leak never grows without bound); the jitter keeps them
+# from all restarting at once.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = max(1, max_requests // 10)
+
+accesslog = env_str("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+# client, request line, status, bytes, milliseconds, referrer, user agent
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+
+# Heartbeat files in memory, not on a disk that may stall.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+
+def post_fork(server, worker):
+    # Nothing should have connected before the fork; make sure no worker shares a connection.
+    from django.db import connections
+
+    connections.close_all()

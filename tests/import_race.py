@@ -1,0 +1,98 @@
+"""What readers see while an import is half done: the import service runs in a thread and is held
+inside its transaction once every row is written (before it commits), while this thread reads
+the pages, the API and search through the test client.
+
+Shared by the PostgreSQL test (in-process, tests/test_postgres_only.py) and the SQLite WAL test
+(a subprocess on a file database, tests/test_serving.py). Returns what was seen, for the tests to
+judge.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from unittest import mock
+
+from django.db import connection
+from django.test import Client
+
+from transcripts import event_import as service
+from transcripts.parsing import load
+
+from .conftest import DEMO
+
+SLUG = "da-mo-xing-xun-lian-he-jin-hua-zhi-lu"
+PAGE = f"/events/{SLUG}/"
+NEW_TITLE = "大模型训练和进化之路(修订版)"
+WAIT = 60  # seconds; only reached if the import thread dies
+
+
+def demo_transcript():
+    (transcript,) = load(DEMO.read_bytes())
+    return transcript
+
+
+def revised_transcript():
+    """The demo retitled and cut to its first 40 turns: a --replace import of it rewrites every
+    row of the event."""
+    transcript = demo_transcript()
+    return dataclasses.replace(
+        transcript, title=NEW_TITLE, turns=transcript.turns[:40], checksum="revised-demo"
+    )
+
+
+def what_readers_see(client: Client) -> dict:
+    page = client.get(PAGE)
+    html = page.content.decode()
+    api = client.get(f"/api/events/{SLUG}/quotes")
+    search = client.get("/api/search", {"q": "幻觉"})
+    return {
+        "page": page.status_code,
+        "quotes_on_page": html.count('class="quote"'),
+        "new_title_on_page": NEW_TITLE in html,
+        "api": api.status_code,
+        "api_quotes": api.json()["count"] if api.status_code == 200 else None,
+        "home_lists_it": f"/events/{SLUG}/" in client.get("/").content.decode(),
+        "search_hits": search.json()["count"] if search.status_code == 200 else None,
+    }
+
+
+def readers_during_a_paused_import(*, replace: bool) -> dict:
+    """{"before": ..., "during": ..., "after": ...}: readers' view before the import, while it is
+    held, then once it committed. With `replace`, the demo is imported first and replaced by the
+    revised one."""
+    if replace:
+        service.event_import(transcript=demo_transcript())
+    before = what_readers_see(Client())
+    transcript = revised_transcript() if replace else demo_transcript()
+    reached, release = threading.Event(), threading.Event()
+    write = service._write_contents
+    failures: list[BaseException] = []
+
+    def held(*args, **kwargs):
+        written = write(*args, **kwargs)
+        reached.set()
+        release.wait(WAIT)
+        return written
+
+    def run():
+        try:
+            service.event_import(transcript=transcript, replace=replace)
+        except BaseException as error:  # reported by the caller
+            failures.append(error)
+        finally:
+            connection.close()
+
+    with mock.patch.object(service, "_write_contents", side_effect=held):
+        importer = threading.Thread(target=run)
+        importer.start()
+        try:
+            if not reached.wait(WAIT):
+                raise AssertionError(f"the import never reached its last step: {failures}")
+            during = what_readers_see(Client())
+        finally:
+            release.set()
+            importer.join(WAIT)
+    if failures:
+        raise failures[0]
+    return {"before": before, "during": during, "after": what_readers_see(Client())}
