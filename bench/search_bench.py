@@ -223,6 +223,7 @@ def build_corpus(rng: random.Random, seed: Seed, events: int, per_event: int) ->
                     Quote(
                         event=event,
                         number=number,
+                        position=number,
                         speaker=rng.choice(voices),
                         section=topic.section,
                         topic=topic,
@@ -264,9 +265,9 @@ def service_search(raw: str) -> int:
 
 # Hidden quotes (unpublished, or in an unpublished event), for raw statements on SQLite.
 HIDDEN_SQL = (
-    "SELECT id FROM transcripts_quote WHERE NOT published"
-    " UNION ALL SELECT q.id FROM transcripts_quote q"
-    " JOIN transcripts_event e ON e.id = q.event_id WHERE NOT e.published"
+    "SELECT id FROM transcripts_quote WHERE NOT published UNION ALL"
+    " SELECT id FROM transcripts_quote WHERE event_id IN"
+    " (SELECT id FROM transcripts_event WHERE NOT published)"
 )
 
 

@@ -387,3 +387,32 @@ def test_a_speaker_added_later_is_offered_by_name(client):
     make_event(quotes=12, slug="later")
     speakers = client.get("/api/search", {"q": "发言人3"}).json()["speakers"]
     assert [s["slug"] for s in speakers] == ["later-speaker-3"]
+
+
+def test_migration_0007_marks_an_index_written_before_it():
+    """Indexes written before tokens and metadata became marked words (0007) are rewritten, so
+    the first ranking tier finds metadata matches again; unmarking (the reverse) loses them."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("transcripts.migrations.0007_search_index_marked_columns")
+
+    def tiers() -> set[int]:
+        return {h.tier for h in service.quote_search("大模型", page_size=200).hits}
+
+    assert tiers() == {1, 2}  # quotes under a topic about 大模型 first
+    editor = SimpleNamespace(connection=connection)  # all the functions use of a schema editor
+    migration.unmark_columns(apps, editor)
+    unmarked = tiers()
+    migration.mark_columns(apps, editor)
+    assert tiers() == {1, 2}
+    assert api_numbers_of("大模型") == truth("大模型")  # recall never depended on the marks
+    if connection.vendor == "sqlite":  # PostgreSQL keeps weights, not marks: nothing to do
+        assert unmarked == {2}
+
+
+def api_numbers_of(term: str) -> set[int]:
+    return {h.quote.number for h in service.quote_search(term, page_size=200).hits}

@@ -11,10 +11,11 @@ first, then the others, each by relevance (bm25 / ts_rank).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import connection
 
-from .documents import Document
+from .documents import RUN, Document
 from .query import Query, Term
 
 FTS_TABLE = "transcripts_quote_fts"
@@ -26,10 +27,24 @@ class SQLiteBackend:
 
     # bm25 column weights: recall grams, jieba tokens, metadata (speaker, topic, tags)
     WEIGHTS = (1.0, 0.5, 2.0)
+    # Jieba tokens and metadata are stored as index words of their own, a private-use character
+    # before each (never in our text: documents hold CJK, digits and a-z), so a phrase in one
+    # column reads only that column's postings: 模型 in a topic title is not the 模型 of the
+    # text, and quotes whose metadata names a term are found without walking every quote that
+    # says it. Punctuation tokens are dropped, as the tokenizer would drop them.
+    MARKS = {"grams": "", "tokens": "\ue001", "meta": "\ue000"}
+
+    @classmethod
+    def marked(cls, column: str, text: str) -> str:
+        mark = cls.MARKS[column]
+        return " ".join(mark + word for word in RUN.findall(text)) if mark else text
 
     def write(self, documents: Iterable[Document], *, fresh: bool = False) -> None:
         """Insert documents, replacing older ones unless the caller knows there are none."""
-        rows = [(d.quote_id, d.grams, d.tokens, d.meta) for d in documents]
+        rows = [
+            (d.quote_id, d.grams, self.marked("tokens", d.tokens), self.marked("meta", d.meta))
+            for d in documents
+        ]
         if not rows:
             return
         with connection.cursor() as cursor:
@@ -51,6 +66,11 @@ class SQLiteBackend:
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")
+
+    def optimize(self) -> None:
+        """Merge the index into one b-tree (after a rebuild: fewer segments to read per query)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
 
     def match_expression(self, query: Query) -> str:
         """Recall: every positive term as a phrase of grams, minus the negated ones. Ranking:
@@ -84,10 +104,10 @@ class SQLiteBackend:
         phrases = [self._phrase(column, t.grams, t.prefix) for t in (term, *term.alternatives)]
         return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
 
-    @staticmethod
-    def _phrase(column: str, grams: tuple[str, ...], prefix: bool) -> str:
+    @classmethod
+    def _phrase(cls, column: str, grams: tuple[str, ...], prefix: bool) -> str:
         # grams hold only CJK characters, digits and a-z: nothing to escape inside the quotes
-        return f'{column} : "{" ".join(grams)}"' + (" *" if prefix else "")
+        return f'{column} : "{cls.marked(column, " ".join(grams))}"' + (" *" if prefix else "")
 
     def recall_expression(self, query: Query) -> str:
         """Only what decides which quotes match (counts and facets need no ranking)."""
@@ -160,7 +180,7 @@ class SQLiteBackend:
 
     def _count(self, expression: str, hidden: frozenset[int]) -> int:
         count = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-        ranges = id_ranges(hidden)
+        ranges = _hidden_ranges(hidden)
         with connection.cursor() as cursor:
             if len(ranges) > self.MAX_HIDDEN_RANGES:  # scattered: subtract them one by one
                 cursor.execute(count.replace("count(*)", "rowid"), [expression])
@@ -246,7 +266,6 @@ class PostgresBackend:
         """The tsvector literal of a document: grams at positions 1..n (A), then the metadata
         (B), then the jieba tokens (C), a position left free between parts. A lexeme may repeat:
         PostgreSQL merges its positions, clamps them at 16383 and keeps 256 of them."""
-        from .documents import RUN
 
         entries: list[str] = []
         position = 1
@@ -274,6 +293,9 @@ class PostgresBackend:
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {PG_TABLE}")
+
+    def optimize(self) -> None:
+        """Nothing to do: autovacuum keeps the GIN index (ANALYZE runs on its own schedule)."""
 
     def match_expression(self, query: Query) -> str:
         """A tsquery literal. Recall: every positive term as a phrase of grams (A), minus the
@@ -346,6 +368,13 @@ def id_ranges(ids: Iterable[int]) -> list[tuple[int, int]]:
         else:
             ranges.append([pk, pk])
     return [(low, high) for low, high in ranges]
+
+
+@lru_cache(maxsize=4)
+def _hidden_ranges(hidden: frozenset[int]) -> list[tuple[int, int]]:
+    """id_ranges of the hidden set, computed once per set (the service keeps the same frozenset
+    until the hidden quotes change; a frozenset keeps its hash)."""
+    return id_ranges(hidden)
 
 
 def backend() -> SQLiteBackend | PostgresBackend:

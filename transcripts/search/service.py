@@ -140,8 +140,11 @@ def remove_quotes(quote_ids: Iterable[int]) -> None:
 @transaction.atomic
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
     """Empty the index and index every quote; `progress(n)` after each batch."""
-    backend().clear()
-    return index_quotes(Quote.objects.all(), fresh=True, progress=progress)
+    search = backend()
+    search.clear()
+    done = index_quotes(Quote.objects.all(), fresh=True, progress=progress)
+    search.optimize()
+    return done
 
 
 # Searching -------------------------------------------------------------------------------------
