@@ -177,6 +177,10 @@ def start_gunicorn(port: int, log: Path) -> subprocess.Popen:
             [
                 *(sys.executable, "-m", "gunicorn", "salon_site.wsgi"),
                 *("-b", f"127.0.0.1:{port}", "-w", "2", "--chdir", str(ROOT)),
+                # gunicorn.conf.py recycles workers after ~20,000 requests; a recycled worker
+                # starts with an empty page cache (local memory here), which is not what this
+                # measures: the steady state of a cached page
+                *("--max-requests", "0"),
             ],
             env=os.environ.copy(),
             stdout=output,
