@@ -27,7 +27,7 @@ from .highlight import snippet
 from .query import Query, QueryError, parse_query, with_synonyms
 
 BATCH = 1000
-# what a result shows: the quote, its event, speaker, part and topic (not the event's intro...)
+# what a result shows: the quote, its event, speaker and topic (not the event's intro...)
 HIT_FIELDS = (
     "number",
     "text",
@@ -37,8 +37,6 @@ HIT_FIELDS = (
     "event__date",
     "speaker__name",
     "speaker__slug",
-    "section__number",
-    "section__title",
     "topic__number",
     "topic__title",
     "topic__label",
@@ -200,7 +198,7 @@ class SearchResults:
                 self._filtered, self.query, offset=offset, size=self.page_size
             )
         quotes = (
-            Quote.objects.select_related("event", "speaker", "section", "topic")
+            Quote.objects.select_related("event", "speaker", "topic")
             .only(*HIT_FIELDS)
             .order_by()
             .in_bulk([pk for pk, _, _ in ranked])
