@@ -8,6 +8,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
+
+# Property tests draw the same examples on every run, so a CI run cannot fail (or pass) by the
+# luck of the draw; HYPOTHESIS_PROFILE=explore draws new ones, to hunt for bugs.
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

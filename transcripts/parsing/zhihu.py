@@ -89,6 +89,11 @@ def parse(text: str) -> Transcript:
         raise ParseError("no title line before the transcript", position=0)
     walk = _Walk(body, boundaries, speakers)
     walk.run()
+    if not walk.turns:  # labels, but none followed by any text
+        raise ParseError(
+            "no speaker turns found: every '名:' label is followed by no text",
+            position=boundaries[0].start,
+        )
 
     title, series = _title_and_series(title_line)
     footer = body[walk.footer_start :] + "\n" + "\n".join(tail_lines)
@@ -164,8 +169,8 @@ def _guest_list(body: str) -> tuple[list[Speaker], int, int]:
             return [], 0, 0
         start = entries[0].start()
     guests = []
-    for entry, following in zip(entries, [*entries[1:], None], strict=True):
-        bio_end = following.start() if following else end
+    for index, entry in enumerate(entries):  # a marker may stand before no entry at all
+        bio_end = entries[index + 1].start() if index + 1 < len(entries) else end
         name = entry.group("name") or entry.group("handle")
         role = vocab.ROLE_WORDS.get(entry.group("role") or "", "guest")
         guests.append(
@@ -338,7 +343,11 @@ class _Walk:
             self._turns_before_topic[part] = self._turns_before_topic.get(part, 0) + 1
 
     def _speaker(self, label: str) -> Speaker:
-        word = label.rstrip("0123456789")
+        # the label is a roster word and at most two seat digits; the word may end in digits
+        # itself (a guest list can name someone "1"), so the longest matching word wins
+        word = label
+        while word not in self.roster:
+            word = word[:-1]
         base = self.roster[word]
         if word != label:  # a numbered seat such as 提问者2 is a person of its own
             base = Speaker(name=label, role=base.role)
