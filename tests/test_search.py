@@ -416,3 +416,20 @@ def test_migration_0007_marks_an_index_written_before_it():
 
 def api_numbers_of(term: str) -> set[int]:
     return {h.quote.number for h in service.quote_search(term, page_size=200).hits}
+
+
+def test_a_quote_moved_into_a_draft_event_disappears_from_search():
+    """Hidden quotes are found again when a quote joins a draft event by an admin-style save
+    (the event is touched) or when quotes are added to a draft (new ids)."""
+    make_event(quotes=12, slug="draft", published=False)
+    before = service.quote_search("模型", page_size=200)
+    moved = before.hits[0].quote
+    moved = Quote.objects.get(pk=moved.pk)
+    moved.event = Event.objects.get(slug="draft")
+    moved.number = moved.position = 999
+    moved.save()
+    after = service.quote_search("模型", page_size=200)
+    assert after.count == before.count - 1
+    assert moved.pk not in {h.quote.pk for h in after.hits}
+    make_event(quotes=12, slug="draft-two", published=False)  # new ids, all hidden
+    assert service.quote_search("模型", page_size=200).count == after.count

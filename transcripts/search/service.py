@@ -267,10 +267,9 @@ _hidden_ids: dict[str, object] = {}
 
 def hidden_quote_ids() -> frozenset[int]:
     """Quotes readers may not see (unpublished, or in an unpublished event), for the index-only
-    path. Their signature (the draft events; count, sum and highest id of both kinds of hidden
-    quotes) is read every time, in one small indexed query, so a change made any way — even a
-    bulk `update()` — is seen at once; the set itself is rebuilt only when the signature moves.
-    """
+    path. Their signature (`SQLiteBackend.hidden_signature`) is read every time, in one small
+    indexed query, so a change made any way — even a bulk `update()` — is seen at once; the set
+    itself is rebuilt only when the signature moves."""
     key = backend().hidden_signature()
     if _hidden_ids.get("key") != key:
         drafts = Event.objects.filter(published=False).values_list("pk", flat=True)
