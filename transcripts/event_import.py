@@ -246,9 +246,10 @@ def _write_contents(event, transcript, speakers, plan: _Plan, *, replacing: bool
         event.quotes.update(position=F("position") + max(top, len(turns)), section=None, topic=None)
         if from_file:
             TaggedQuote.objects.filter(content_object__event=event).delete()
-    event.participations.all().delete()
-    event.topics.all().delete()
-    event.sections.all().delete()
+        # (a new event has none: deleting through Django's collector costs queries even then)
+        event.participations.all().delete()
+        event.topics.all().delete()
+        event.sections.all().delete()
     sections, topics = _write_structure(event, transcript, speakers)
     ids: list[int] = []
     for start in range(0, len(turns), BATCH):
