@@ -66,6 +66,25 @@ def export_all() -> list[dict]:
     return json.loads(run_command("export_event")[0])
 
 
+def manage_py(env: dict[str, str], *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """`manage.py ARGS` in a subprocess with this environment, as an operator runs it."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
+def manage_py_ok(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """manage_py, which must succeed."""
+    result = manage_py(env, *args)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 @pytest.fixture(scope="session")
 def cli(tmp_path_factory):
     """Runs `manage.py` in a subprocess against its own migrated SQLite file, as an operator
@@ -79,14 +98,7 @@ def cli(tmp_path_factory):
     }
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,
-        )
+        return manage_py(env, *args, timeout=120)
 
     migrated = run("migrate", "--noinput")
     assert migrated.returncode == 0, migrated.stderr

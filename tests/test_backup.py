@@ -10,8 +10,6 @@ aliases and the redirects of renamed or merged tags.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from django.core.cache import cache
@@ -20,7 +18,7 @@ from taggit.models import Tag
 from transcripts.models import Event, Participation, Quote, Section, Speaker, Topic
 from transcripts.search.service import quote_search
 
-from .conftest import ROOT, export_all, run_command
+from .conftest import export_all, manage_py_ok, run_command
 from .factories import import_demo, make_event
 
 pytestmark = pytest.mark.django_db
@@ -143,16 +141,7 @@ def test_a_backup_restores_into_a_brand_new_database_with_the_commands(client, t
     }
 
     def manage(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+        return manage_py_ok(env, *args).stdout
 
     manage("migrate", "--noinput")
     manage("import_event", str(backup))

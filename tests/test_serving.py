@@ -20,6 +20,7 @@ from django.test import Client
 from salon_site.routers import ReplicaRouter
 
 from .conftest import DEMO, ROOT
+from .conftest import manage_py_ok as manage
 from .factories import import_demo
 
 EVENT = "/events/da-mo-xing-xun-lian-he-jin-hua-zhi-lu/"
@@ -270,19 +271,6 @@ def test_the_router_reads_the_replica_except_inside_a_transaction_or_for_session
         assert router.db_for_read(Model) == "default"  # reads its own writes, may lock rows
     assert router.allow_migrate("default", "transcripts") is True
     assert router.allow_migrate("replica", "transcripts") is False
-
-
-def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return result
 
 
 COUNT_EVENTS = """
