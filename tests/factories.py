@@ -84,3 +84,43 @@ def make_event(
         checksum=f"synthetic-{slug}",
     )
     return event_import(transcript=transcript).event
+
+
+def recorded_transcript(
+    *,
+    slug: str = "recorded",
+    title: str = "一场有录音的访谈",
+    checksum: str = "",
+    speakers: tuple[Speaker, ...] | None = None,
+    turns: tuple[Turn, ...] | None = None,
+    published: bool = True,
+) -> Transcript:
+    """A transcript as a speech-recognition export gives it: placeholder speakers (说话人1,
+    说话人2), start and end times, and a bilingual turn. Built directly, not parsed."""
+    people = speakers or (
+        Speaker(name="说话人1", role="host", placeholder=True),
+        Speaker(name="说话人2", placeholder=True),
+        Speaker(name="王明", handle="wangming"),
+    )
+    said = turns or (
+        Turn(1, "说话人1", "欢迎大家来到今天的访谈。", start=5.0, end=9.5),
+        Turn(
+            2,
+            "说话人2",
+            "谢谢,很高兴来到这里。",
+            start=65.25,
+            end=70.0,
+            translation="Thank you, glad to be here.",
+        ),
+        Turn(3, "王明", "我补充一句。", start=3725.0),
+        Turn(4, "说话人1", "今天就到这里。"),
+    )
+    return Transcript(
+        title=title,
+        slug=slug,
+        speakers=tuple(people),
+        turns=tuple(said),
+        published=published,
+        format="asr",
+        checksum=checksum or f"recorded-{slug}",
+    )

@@ -4,7 +4,9 @@ imports get a clear message, never a half-written event or a 500."""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
@@ -14,9 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from transcripts.admin import importing
+from transcripts.event_import import event_import
 from transcripts.models import Event, Quote, Section, Speaker, Topic
+from transcripts.parsing.transcript import Dropped, Variant
 
 from .conftest import SEED, export_all, run_command
+from .factories import recorded_transcript
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +93,9 @@ def test_the_report_shows_what_would_be_imported_and_writes_nothing(admin_client
     assert "二、现状:行业现象与技术水平百模大战" in html
     assert "5. Q1 如何将大模型应用至广告、推荐算法" in html
     assert html.count('class="import-topic"') == 9
-    assert html.count('class="speaker-new"') == 6  # an empty database: everyone is new
+    assert html.count('class="speaker-new"') == 5  # an empty database: everyone named is new
+    assert html.count('class="speaker-placeholder"') == 1  # 观众: this event's own audience
+    assert "6 位发言人(其中 1 位待命名)" in html
     assert re.search(r"<td>刘知远</td><td>zibuyu9</td><td>嘉宾</td><td>\d+ 段</td>", html)
     assert html.count('data-warning="glued-heading"') == 3
     assert html.count("部分标题可能粘连了小标题") == 3
@@ -105,12 +112,58 @@ def test_quotes_per_speaker_are_counted(admin_client):
 
 def test_known_speakers_are_recognised_by_handle_or_name(admin_client):
     Speaker.objects.create(name="刘知远", slug="liuzhiyuan", handle="zibuyu9")
-    Speaker.objects.create(name="观众", slug="audience")  # no handle on either side: by name
+    Speaker.objects.create(name="尤洋", slug="you-yang")  # no handle here: by name
     Speaker.objects.create(name="杨军", slug="yang-jun-2", handle="yangjun-other")  # not him
+    Speaker.objects.create(name="观众", slug="audience")  # a generic label names no one
     html = upload(admin_client, seed_file()).content.decode()
-    assert html.count('class="speaker-new"') == 4
-    assert "刘知远(liuzhiyuan)" in html and "观众(audience)" in html
+    assert html.count('class="speaker-new"') == 3  # 杨军, 张俊林, 溪亭日暮
+    assert "刘知远(liuzhiyuan)" in html and "尤洋(you-yang)" in html
     assert "杨军(yang-jun-2)" not in html
+    assert "audience" not in html and html.count('class="speaker-placeholder"') == 1
+
+
+def test_the_preview_and_the_import_agree_on_a_known_speaker_who_now_has_a_handle(admin_client):
+    """The preview once kept its own copy of the speaker rule and called 尤洋 (known, without
+    a handle; the file gives one) new while the import reused the row: one rule now decides."""
+    known = Speaker.objects.create(name="尤洋", slug="you-yang")
+    report = upload(admin_client, seed_file())
+    (line,) = [s for s in report.context["previews"][0].speakers if s.name == "尤洋"]
+    assert line.existing == known
+    assert re.search(r"已有:<a [^>]*>尤洋\(you-yang\)</a>", report.content.decode())
+    admin_client.post(CONFIRM, {"token": token_of(report)})
+    assert Speaker.objects.filter(name="尤洋").count() == 1
+    known.refresh_from_db()
+    assert known.handle == "尤洋" and known.participations.get().event.slug == SLUG
+
+
+def test_the_preview_lists_merged_label_variants_and_dropped_lines(admin_client, monkeypatch):
+    """What the parser decided beyond the turns is on the page, escaped."""
+    (parsed,) = importing.parsing.load(SEED.read_bytes())
+    decided = replace(
+        parsed,
+        variants=(Variant(label="刘知远远", speaker="刘知远", turns=2),),
+        dropped=(
+            Dropped(line=3, text="图源:<b>网络</b>", reason="caption or credit"),
+            Dropped(line=480, text="点击关注我们", reason="promotion after the transcript"),
+            Dropped(line=481, text="x", reason="a reason without a translation"),
+        ),
+    )
+    monkeypatch.setattr(importing.parsing, "load", lambda *args, **kwargs: [decided])
+    html = upload(admin_client, seed_file()).content.decode()
+    assert "刘知远远 → 刘知远(2 段)" in html
+    rows = re.findall(r'<tr class="import-dropped-line">(.*?)</tr>', html)
+    assert rows == [
+        "<td>3</td><td>图源:&lt;b&gt;网络&lt;/b&gt;</td><td>图片说明或署名</td>",
+        "<td>480</td><td>点击关注我们</td><td>文末推广</td>",
+        "<td>481</td><td>x</td><td>a reason without a translation</td>",
+    ]
+    assert "<b>网络</b>" not in html
+
+
+def test_the_upload_form_names_every_kind_of_file_it_takes(admin_client):
+    html = admin_client.get(UPLOAD).content.decode()
+    for kind in ("纯文本", "Markdown", ".docx", ".html", "SRT/VTT", "语音转写", "WhisperX"):
+        assert kind in html, kind
 
 
 def test_confirming_imports_the_event_once_with_a_message_and_a_log_entry(admin_client):
@@ -123,6 +176,7 @@ def test_confirming_imports_the_event_once_with_a_message_and_a_log_entry(admin_
     assert "已导入《" in success and "5 个部分、9 个话题、70 段发言" in success
     assert f'href="/admin/transcripts/event/{event.pk}/change/"' in success
     assert "新发言人:刘知远、" in success
+    assert success.endswith(";待命名(仅本场):观众。")
     assert "有 3 个部分的标题可能粘连了小标题" in glued
     assert f"/admin/transcripts/section/?event__id__exact={event.pk}" in glued
     log = LogEntry.objects.get()
@@ -230,4 +284,45 @@ def test_csrf_is_enforced_on_both_steps():
     assert client.post(CONFIRM, {"token": token_of(report)}).status_code == 403
     assert nothing_written()
     client.post(CONFIRM, {"token": token_of(report), "csrfmiddlewaretoken": csrf})
+    assert Event.objects.get().quotes.count() == 70
+
+
+def test_placeholders_are_this_events_own_in_the_preview(admin_client):
+    """A re-import in place keeps the event's own 说话人1 (linked); a new event gets its own."""
+    event_import(transcript=recorded_transcript(slug="recorded"))
+    (data,) = export_all()
+    data["quotes"][0]["text"] = "欢迎大家来到今天的访谈!"
+    changed = json.dumps(data, ensure_ascii=False).encode()
+    own = Speaker.objects.get(name="说话人1")
+
+    html = upload(admin_client, seed_file("v2.json", changed), replace="on").content.decode()
+    row = re.search(
+        r'<tr data-speaker-status="placeholder">\s*<td>说话人1</td>.*?</tr>', html, re.S
+    )
+    assert "待命名" in row.group()
+    assert f'href="/admin/transcripts/speaker/{own.pk}/change/"' in row.group()
+    assert html.count('data-speaker-status="placeholder"') == 2
+    assert html.count('data-speaker-status="existing"') == 1  # 王明
+
+    data["event"].update(slug="another", title="另一场访谈")
+    other = json.dumps(data, ensure_ascii=False).encode()
+    html = upload(admin_client, seed_file("other.json", other)).content.decode()
+    assert html.count('data-speaker-status="placeholder"') == 2
+    assert "/admin/transcripts/speaker/" in html  # 王明, known
+    assert f'href="/admin/transcripts/speaker/{own.pk}/change/"' not in html
+
+
+def test_a_word_file_is_uploaded_as_bytes(admin_client, monkeypatch):
+    """.docx is binary: the preview and the import both give the parser the file's bytes."""
+    original, seen = importing.parsing.load, []
+
+    def load(data, **kwargs):
+        seen.append(data)
+        return original(SEED.read_bytes(), **kwargs)
+
+    monkeypatch.setattr(importing.parsing, "load", load)
+    word = b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256))
+    report = upload(admin_client, seed_file("访谈.docx", word))
+    admin_client.post(CONFIRM, {"token": token_of(report)})
+    assert seen == [word, word]
     assert Event.objects.get().quotes.count() == 70

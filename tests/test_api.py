@@ -10,7 +10,9 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from .factories import import_demo, make_event
+from transcripts.event_import import event_import
+
+from .factories import import_demo, make_event, recorded_transcript
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +78,22 @@ def test_quote_results_say_who_spoke_where_and_link_to_the_permalink(client, dem
     assert quote["text"][:20] in permalink.content.decode()
 
 
+def test_quotes_say_where_they_start_in_the_recording_and_their_other_language(client):
+    event = event_import(transcript=recorded_transcript()).event
+    results = api_quotes(client, event.slug, {})["results"]
+    assert [(q["start"], q["end"], q["translation"]) for q in results] == [
+        (5.0, 9.5, ""),
+        (65.25, 70.0, "Thank you, glad to be here."),
+        (3725.0, None, ""),
+        (None, None, ""),
+    ]
+
+
+def test_demo_quotes_have_no_times_nor_translations(client, demo):
+    results = api_quotes(client, demo.slug, {})["results"]
+    assert {(q["start"], q["end"], q["translation"]) for q in results} == {(None, None, "")}
+
+
 def test_tagged_quotes_list_their_tag_names(client, demo):
     data = api_quotes(client, demo.slug, {"tag": "幻觉"})
 
@@ -118,7 +136,12 @@ def test_event_list_shows_published_events_with_speakers_and_page_url(client, de
     assert event["title"] == "大模型训练和进化之路"
     assert event["quote_count"] == 70
     assert client.get(event["url"]).status_code == 200
-    assert {"slug": "zhangjunlin", "name": "张俊林", "role": "guest"} in event["speakers"]
+    assert {
+        "slug": "zhangjunlin",
+        "name": "张俊林",
+        "role": "guest",
+        "placeholder": False,
+    } in event["speakers"]
 
 
 def test_event_detail_lists_speakers_parts_and_topics(client, demo):
@@ -208,6 +231,9 @@ def test_openapi_schema_documents_every_endpoint(client):
         "section",
         "topic",
         "text",
+        "translation",
+        "start",
+        "end",
         "tags",
         "url",
     }
@@ -227,16 +253,20 @@ def test_docs_page_loads_its_assets_locally_not_from_a_cdn(client):
 # Query count -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", ["demo", "big"])
+@pytest.mark.parametrize("size", ["demo", "big", "recorded"])
 def test_quotes_endpoint_query_count_does_not_grow_with_the_event(
     client, django_assert_num_queries, size
 ):
-    """Protects the API from N+1 queries: 2,500 quotes cost the same 8 queries as 70.
+    """Protects the API from N+1 queries: 2,500 quotes cost the same 8 queries as 70, and
+    times and translations come with the quotes (a deferred field would cost one per quote).
     Event; then event_reading: participations, sections, topics, tags, speaker stats,
     quotes, quote tags."""
-    event = import_demo() if size == "demo" else make_event(quotes=2500, slug="big")
+    if size == "recorded":
+        event = event_import(transcript=recorded_transcript()).event
+    else:
+        event = import_demo() if size == "demo" else make_event(quotes=2500, slug="big")
 
     with django_assert_num_queries(8):
         data = api_quotes(client, event.slug, {})
 
-    assert data["count"] == (70 if size == "demo" else 2500)
+    assert data["count"] == {"demo": 70, "big": 2500, "recorded": 4}[size]

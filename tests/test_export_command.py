@@ -6,9 +6,11 @@ import json
 
 import pytest
 
+from transcripts.event_import import event_import
 from transcripts.models import Event, Quote
 
 from .conftest import DATA, DEMO, SEED, export_all, run_command
+from .factories import recorded_transcript
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +31,13 @@ def test_one_event_by_slug_in_the_documented_schema():
         "handle": "zibuyu9",
         "role": "guest",
         "bio": liu["bio"],
+        "placeholder": False,
     }
     first = data["quotes"][0]
     assert first["speaker"] == "xitingrimu" and first["section"] == 1 and first["topic"] is None
     assert first["text"].startswith("尤老师和刘老师都是学者")
+    # a Zhihu article has no recording and one language
+    assert (first["start"], first["end"], first["translation"]) == (None, None, "")
 
 
 def test_export_import_export_is_identical(tmp_path):
@@ -58,3 +63,20 @@ def test_editing_an_export_and_reimporting_it_changes_the_event(tmp_path):
     event = Event.objects.get()
     assert event.topics.get(number=1).title == "百模大战:内卷还是繁荣"
     assert list(event.quotes.get(number=2).tags.names()) == ["创业"]
+
+
+def test_times_translations_and_placeholders_are_exported_and_read_back(tmp_path):
+    event_import(transcript=recorded_transcript())
+    (data,) = export_all()
+    assert [(q["start"], q["end"], q["translation"]) for q in data["quotes"]] == [
+        (5.0, 9.5, ""),
+        (65.25, 70.0, "Thank you, glad to be here."),
+        (3725.0, None, ""),
+        (None, None, ""),
+    ]
+    assert [s["placeholder"] for s in data["speakers"]] == [True, True, False]
+    dump = tmp_path / "recorded.json"
+    dump.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    Event.objects.all().delete()
+    run_command("import_event", str(dump))
+    assert export_all() == [data]

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from django.core.management.base import CommandError
 
+from transcripts import parsing
+from transcripts.event_import import event_import
 from transcripts.models import Event, Participation, Quote, Section, Speaker, Topic
+from transcripts.parsing import Turn
+from transcripts.parsing.transcript import Dropped, Variant
 
 from .conftest import DATA, DEMO, SEED, export_all, run_command
+from .factories import recorded_transcript
 
 pytestmark = pytest.mark.django_db
 
@@ -102,12 +108,14 @@ def test_report_json_for_a_real_import_matches_the_export():
         assert reported[key] == exported[key]
 
 
-def test_two_events_share_people_but_not_quotes():
+def test_two_events_share_people_but_not_quotes_nor_their_audience():
     run_command("import_event", str(SEED))
     run_command("import_event", str(ROBOTICS))
     assert Event.objects.count() == 2
-    audience = Speaker.objects.get(name="观众")
-    assert audience.participations.count() == 2
+    # 观众 names no one: each event's audience is its own placeholder speaker
+    audiences = Speaker.objects.filter(name="观众")
+    assert audiences.count() == 2 and all(a.placeholder for a in audiences)
+    assert [a.participations.count() for a in audiences] == [1, 1]
     assert Quote.objects.filter(event__slug__startswith="ju-shen").count() == 14
     assert list(
         Quote.objects.filter(event__slug__startswith="ju-shen").values_list("number", flat=True)
@@ -208,3 +216,89 @@ def test_a_folder_imports_every_file_and_a_bad_one_fails_alone(tmp_path):
     assert Event.objects.count() == 2
     assert "3 files: 2 imported or unchanged, 1 failed" in out.getvalue()
     assert "b-broken.txt: failed" in err.getvalue()
+
+
+# What the importer decided ------------------------------------------------------------------
+
+
+@pytest.fixture
+def decided(monkeypatch):
+    """The seed as the new parser reports it: a merged label variant and three dropped lines
+    (built here, not parsed: the parser is tested on its own)."""
+    (seed,) = parsing.load(SEED.read_bytes())
+    transcript = replace(
+        seed,
+        variants=(Variant(label="刘知远远", speaker="刘知远", turns=2),),
+        dropped=(
+            Dropped(line=3, text="图源:网络", reason="caption"),
+            Dropped(line=480, text="点击关注", reason="promotion"),
+            Dropped(line=481, text="长按二维码", reason="promotion"),
+        ),
+    )
+    monkeypatch.setattr(parsing, "load", lambda *args, **kwargs: [transcript])
+    return transcript
+
+
+def test_the_import_says_what_it_merged_left_out_and_left_unnamed(decided):
+    out, _ = run_command("import_event", str(SEED))
+    assert "created 'da-mo-xing-xun-lian-he-jin-hua-zhi-lu'" in out
+    assert "  待命名: 观众\n" in out
+    assert "  merged: 刘知远远 → 刘知远 (2 turns)\n" in out
+    assert "  dropped 3 lines: caption 1, promotion 2\n" in out
+
+
+def test_the_dry_run_says_the_same_and_writes_nothing(decided):
+    out, _ = run_command("import_event", str(SEED), "--dry-run")
+    assert "dry run, nothing written" in out
+    assert "待命名: 观众" in out and "merged: 刘知远远 → 刘知远 (2 turns)" in out
+    assert "dropped 3 lines: caption 1, promotion 2" in out
+    assert _counts() == dict.fromkeys(_counts(), 0)
+
+
+def test_the_json_report_lists_dropped_lines_and_variants(decided):
+    out, err = run_command("import_event", str(SEED), "--dry-run", "--report", "json")
+    report = json.loads(out)
+    assert report["dropped"] == [
+        {"line": 3, "text": "图源:网络", "reason": "caption"},
+        {"line": 480, "text": "点击关注", "reason": "promotion"},
+        {"line": 481, "text": "长按二维码", "reason": "promotion"},
+    ]
+    assert report["variants"] == [{"label": "刘知远远", "speaker": "刘知远", "turns": 2}]
+    assert {s["name"]: s["placeholder"] for s in report["speakers"]}["观众"] is True
+    assert "待命名: 观众" in err  # the human lines go to stderr, stdout is only the JSON
+
+
+def test_a_clean_import_says_nothing_about_merges_or_dropped_lines(tmp_path):
+    out, _ = run_command("import_event", str(DEMO))
+    assert "merged:" not in out and "dropped" not in out
+
+
+def test_a_word_file_reaches_the_parser_as_bytes(tmp_path, monkeypatch):
+    """.docx is a zip: the command hands the parser the file's bytes, never decoded text."""
+    original, seen = parsing.load, []
+
+    def load(data, **kwargs):
+        seen.append(data)
+        return original(DEMO.read_bytes(), **kwargs)
+
+    docx = tmp_path / "访谈.docx"
+    docx.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)))
+    monkeypatch.setattr(parsing, "load", load)
+    run_command("import_event", str(docx))
+    assert seen == [docx.read_bytes()]
+    assert Event.objects.count() == 1
+
+
+def test_impossible_times_from_a_parser_are_left_out_not_refused():
+    """The JSON reader refuses them; another parser's slip costs the time, not the import."""
+    said = (
+        Turn(1, "说话人1", "一。", start=10.0, end=4.0),
+        Turn(2, "说话人2", "二。", start=-3.0, end=1.0),
+        Turn(3, "王明", "三。", start=float("nan")),
+    )
+    event = event_import(transcript=recorded_transcript(turns=said)).event
+    assert list(event.quotes.values_list("start_time", "end_time")) == [
+        (10.0, None),
+        (None, 1.0),
+        (None, None),
+    ]

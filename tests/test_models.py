@@ -69,3 +69,24 @@ def test_readable_names(event, speaker):
     section = Section.objects.create(event=event, number=12, title="问答")
     assert str(section) == "十二、问答"
     assert str(event) == "测试活动" and str(speaker) == "甲"
+
+
+def test_a_quote_starts_at_or_after_zero_and_ends_after_it_starts(event, speaker):
+    def quote(number, **times):
+        return lambda: Quote.objects.create(
+            event=event, number=number, position=number, speaker=speaker, text="一", **times
+        )
+
+    assert _violates(quote(1, start_time=-1.0))
+    assert _violates(quote(1, end_time=-0.5))
+    assert _violates(quote(1, start_time=10.0, end_time=9.5))
+    assert not _violates(quote(1, start_time=10.0, end_time=10.0))
+    assert not _violates(quote(2, start_time=0.0))  # an end is not required
+    assert not _violates(quote(3, end_time=4.0))
+    assert not _violates(quote(4))  # most transcripts have no recording
+
+
+def test_speakers_are_named_people_unless_flagged():
+    named = Speaker.objects.create(name="甲", slug="jia")
+    Speaker.objects.create(name="说话人1", slug="shuohuaren-1", placeholder=True)
+    assert list(Speaker.objects.named()) == [named]

@@ -1,4 +1,6 @@
-"""Bold-name transcripts, pinned by golden files generated once and reviewed line by line."""
+"""Markdown with bold names (`**名**：`, `**名：**`, front matter), pinned by golden files
+generated once and reviewed line by line. Bold is a way of writing labels, not a format of
+its own: the Markdown reader keeps the bold run as the block's lead for the label stage."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transcripts.parsing import ParseError, bold
+from transcripts.parsing import ParseError, markdown
 
 from .conftest import DATA
 from .test_parsing_plaintext import check_golden
@@ -19,26 +21,26 @@ GOLDEN = ["front_matter_traditional", "english_inline"]
 
 @pytest.mark.parametrize("name", GOLDEN)
 def test_golden(name):
-    check_golden(bold, FOLDER, name, "md")
+    check_golden(markdown, FOLDER, name, "md")
 
 
 @pytest.mark.parametrize("name", GOLDEN)
 def test_detected(name):
-    assert bold.looks_like((FOLDER / f"{name}.md").read_text(encoding="utf-8"))
+    assert markdown.looks_like((FOLDER / f"{name}.md").read_text(encoding="utf-8"))
 
 
 def test_broken_front_matter_is_a_parse_error():
     with pytest.raises(ParseError, match="YAML"):
-        bold.parse("---\ntitle: [oops\n---\n**甲**：一\n**甲**：二\n")
+        markdown.parse("---\ntitle: [oops\n---\n**甲**：一\n**甲**：二\n")
 
 
 def test_bold_prose_without_speakers_is_a_parse_error():
     with pytest.raises(ParseError, match="no speaker turns"):
-        bold.parse("# 随笔\n\n**他说**：好。\n\n**她说：**也好。\n")
+        markdown.parse("# 随笔\n\n**他说**：好。\n\n**她说：**也好。\n")
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="---\n title:speakers王芳主持人问答：:（）()**# 。", max_size=300))
 def test_only_parse_errors_escape(text):
     with contextlib.suppress(ParseError):
-        bold.parse(text)
+        markdown.parse(text)

@@ -111,9 +111,12 @@ def test_role_label_first_then_plain_name_is_one_speaker():
 
 
 def test_looks_like_markdown_only():
+    """Markdown is recognised by its syntax (headings, bold, front matter, images), whatever
+    its labels look like; plain lines are plain text."""
     assert looks_like((DATA / "model_salon_zh_hans.md").read_text(encoding="utf-8"))
+    assert looks_like("# 标题\n\n## 第一部分\n\n正文。")
     assert not looks_like("主持人：大家好。\n嘉宾：你好。")
-    assert not looks_like("# 标题\n\n## 第一部分\n\n正文。")
+    assert not looks_like("#大模型# 话题讨论\n主持人：大家好。")
 
 
 @pytest.mark.parametrize(
@@ -123,14 +126,22 @@ def test_looks_like_markdown_only():
         ("# 2024-01-01 只有标题\n", "no speaker turns found"),
         ("# 标题\n\n### 接下来我们讨论第二个问题，请大家发言：\n正文。", "no speaker turns found"),
         ("# 标题\n\n### 王芳：\n\n### 李雷：\n", "followed by no text"),
-        ("# 标题\n\n### ：\n正文。", "empty heading"),
-        ("# 标题\n\n###\n正文。", "empty heading"),
-        ("### 王芳：\n正文。", "no title"),
+        ("# 标题\n\n### ：\n正文。", "no speaker turns found"),
+        ("# 标题\n\n###\n正文。", "no speaker turns found"),
     ],
 )
 def test_malformed_input_raises_a_clear_parse_error(text, message):
     with pytest.raises(ParseError, match=message):
         parse(text)
+
+
+def test_a_transcript_without_a_title_is_imported_untitled_with_a_warning():
+    """Speech-recognition exports start with the first label: the loader then names the event
+    after its file; the parser alone says it found no title."""
+    transcript = parse("### 王芳：\n正文。\n\n### 李雷：\n回答。")
+    assert transcript.title == "未命名"
+    assert [w.code for w in transcript.warnings] == ["missing-title"]
+    assert [t.speaker for t in transcript.turns] == ["王芳", "李雷"]
 
 
 @pytest.mark.parametrize(
@@ -140,3 +151,39 @@ def test_malformed_input_raises_a_clear_parse_error(text, message):
 def test_odd_input_raises_nothing_but_parse_error(text):
     with contextlib.suppress(ParseError):
         parse(text)
+
+
+def test_a_transcript_in_a_table_of_speaker_and_speech():
+    """`| 王明 | 我觉得… |` rows, with a header row and maybe a time column, are turns; the
+    header and rule rows and HTML comments are structure, not speech."""
+    text = (
+        "# 访谈\n\n| 时间 | 发言人 | 内容 |\n| --- | --- | --- |\n"
+        "| 00:00:05 | 王明 | 大家好。 |\n| 00:00:09 | 李华 | 谢谢邀请。 |\n"
+        "| 00:00:15 | 王明 | 先说说项目？ |\n\n<!-- 内部备注：\n未校对 -->\n"
+    )
+    transcript = parse(text)
+    assert [(t.speaker, t.start, t.text) for t in transcript.turns] == [
+        ("王明", 5.0, "大家好。"),
+        ("李华", 9.0, "谢谢邀请。"),
+        ("王明", 15.0, "先说说项目？"),
+    ]
+    assert all("备注" not in t.text and "内容" not in t.text for t in transcript.turns)
+
+
+def test_raw_html_images_and_captions_in_markdown_are_not_speech():
+    text = (
+        '# 访谈\n\n**王明**：你好。\n\n<p align="center"><img src="a.jpg" alt="现场照片"></p>\n\n'
+        "<figcaption>图：活动现场</figcaption>\n\n>\n\n**李华**：你好。\n\n"
+        "Photo by Jane on Unsplash\n\n**王明**：<b>再见</b>。\n"
+    )
+    transcript = parse(text)
+    assert [(t.speaker, t.text) for t in transcript.turns] == [
+        ("王明", "你好。"),
+        ("李华", "你好。"),
+        ("王明", "再见。"),
+    ]
+    assert [(d.line, d.reason) for d in transcript.dropped] == [
+        (5, "image"),
+        (7, "caption or credit"),
+        (13, "caption or credit"),
+    ]

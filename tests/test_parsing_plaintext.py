@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transcripts.parsing import ParseError, plaintext
+from transcripts.parsing import ParseError, dates, plaintext
 
 from .conftest import DATA
 
@@ -75,5 +75,5 @@ def test_only_parse_errors_escape(text):
     ],
 )
 def test_a_date_at_either_end_of_the_title_line_is_the_date(line, date, title):
-    found, rest = plaintext.split_date(line)
+    found, rest = dates.split_date(line)
     assert (found.isoformat() if found else None, rest) == (date, title)

@@ -194,7 +194,8 @@ def test_robotics_transcript_written_here():
     assert t.turns[6].text == "我们的经验是两者结合,七成仿真、三成真机。"  # sub-heading cut off
     assert t.turns[7].topic == 1 and t.turns[6].topic is None
     assert t.turns[-1].text == "多参与开源项目,这是我的建议。"  # caption and footer cut off
-    assert {w.code for w in t.warnings} == {"glued-heading", "caption"}
+    assert {w.code for w in t.warnings} == {"glued-heading"}
+    assert ("现场合影", "caption or credit") in {(d.text, d.reason) for d in t.dropped}
     glued = next(w for w in t.warnings if w.code == "glued-heading")
     assert glued.message.startswith("part 2")
 

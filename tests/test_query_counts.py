@@ -13,9 +13,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from transcripts.event_import import event_import
 from transcripts.views.caching import forget_site_version
 
-from .factories import import_demo, make_event
+from .factories import import_demo, make_event, recorded_transcript
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,18 @@ def test_filtered_event_page_queries_do_not_grow_with_quotes(client, demo_filter
     # the same 8 as the unfiltered page; the filter narrows query 7
     assert_fixed(demo, big, 8)
     assert 0 < big.response.content.count(b'class="quote"') < BIG_QUOTES
+
+
+def test_times_translations_and_placeholders_cost_no_query(client):
+    """A speech-recognition event (start times, a translation, placeholder speakers) reads
+    like any other: the same 8 queries for its page and 6 for a quote's (nothing deferred)."""
+    event = event_import(transcript=recorded_transcript()).event
+    page = measure(client, event.get_absolute_url())
+    assert len(page) == 8, listing(page)
+    assert page.response.content.count(b'class="start"') == 3
+    quote = measure(client, f"{event.get_absolute_url()}q/2/")
+    assert len(quote) == 6, listing(quote)
+    assert b'class="translation"' in quote.response.content
 
 
 def test_quote_permalink_queries_do_not_grow_with_quotes(client):

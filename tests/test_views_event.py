@@ -8,9 +8,11 @@ import re
 import pytest
 from django.core.cache import cache
 
+from transcripts.event_import import event_import
 from transcripts.models import Event
+from transcripts.parsing import Turn
 
-from .factories import import_demo, make_event
+from .factories import import_demo, make_event, recorded_transcript
 
 pytestmark = pytest.mark.django_db
 EVENT = "/events/da-mo-xing-xun-lian-he-jin-hua-zhi-lu/"
@@ -192,3 +194,53 @@ def test_unpublishing_an_event_takes_its_cached_page_down_at_once(client):
     event.save()
     assert client.get(EVENT).status_code == 404
     assert client.get(EVENT, {"speaker": "zhangjunlin"}).status_code == 404
+
+
+# Times and translations -------------------------------------------------------------------
+
+
+@pytest.fixture
+def recorded():
+    """Speech-recognition turns: a start time (or none), an end, an English translation."""
+    said = (
+        Turn(1, "说话人1", "欢迎大家。", start=5.0, end=9.5),
+        Turn(2, "说话人2", "谢谢。", start=65.25, translation="Thank you <b>all</b>."),
+        Turn(3, "王明", "我补充一句。", start=3725.9),
+        Turn(4, "说话人1", "今天就到这里。"),
+        Turn(5, "王明", "最后一句。", translation="最后一句話。"),
+    )
+    return event_import(transcript=recorded_transcript(turns=said)).event
+
+
+def test_the_event_page_shows_where_each_quote_starts_in_the_recording(client, recorded):
+    html = client.get(recorded.get_absolute_url()).content.decode()
+    assert re.findall(
+        r'<time class="start" datetime="([^"]+)" data-start="([^"]+)">([^<]+)', html
+    ) == [
+        ("PT5S", "5", "00:05"),
+        ("PT65.25S", "65.25", "01:05"),
+        ("PT3725.9S", "3725.9", "1:02:05"),  # an hour in: h:mm:ss
+    ]
+    fourth = html[html.index('id="q-4"') : html.index('id="q-5"')]
+    assert "<time" not in fourth  # no time, nothing made up
+
+
+def test_a_translation_is_shown_secondary_in_its_own_language_and_escaped(client, recorded):
+    html = client.get(recorded.get_absolute_url()).content.decode()
+    assert '<p class="translation" lang="en">Thank you &lt;b&gt;all&lt;/b&gt;.</p>' in html
+    assert '<p class="translation" lang="zh">最后一句話。</p>' in html
+    assert html.count('class="translation"') == 2
+    assert "<b>all</b>" not in html
+
+
+def test_the_quote_page_shows_its_start_time_and_translation(client, recorded):
+    html = client.get(f"{recorded.get_absolute_url()}q/2/").content.decode()
+    assert '<time class="start" datetime="PT65.25S" data-start="65.25">01:05</time>' in html
+    assert '<p class="translation" lang="en">Thank you &lt;b&gt;all&lt;/b&gt;.</p>' in html
+    plain = client.get(f"{recorded.get_absolute_url()}q/4/").content.decode()
+    assert "<time" not in plain and 'class="translation"' not in plain
+
+
+def test_the_demo_has_no_times_nor_translations(client):
+    html = client.get(EVENT).content.decode()
+    assert 'class="start"' not in html and 'class="translation"' not in html

@@ -58,6 +58,7 @@ class EventSpeaker(Schema):
     slug: str
     name: str
     role: str
+    placeholder: bool  # a label that names no one yet (说话人1): this event's speaker only
 
     @staticmethod
     def resolve_slug(participation: Participation) -> str:
@@ -66,6 +67,10 @@ class EventSpeaker(Schema):
     @staticmethod
     def resolve_name(participation: Participation) -> str:
         return participation.speaker.name
+
+    @staticmethod
+    def resolve_placeholder(participation: Participation) -> bool:
+        return participation.speaker.placeholder
 
 
 class EventSpeakerDetail(EventSpeaker):
@@ -135,8 +140,19 @@ class QuoteOut(Schema):
     section: int | None
     topic: int | None
     text: str
+    translation: str  # the turn in the source's other language ("" when none)
+    start: float | None  # seconds into the recording where the quote begins
+    end: float | None
     tags: list[str]
     url: str
+
+    @staticmethod
+    def resolve_start(quote: Quote) -> float | None:
+        return quote.start_time
+
+    @staticmethod
+    def resolve_end(quote: Quote) -> float | None:
+        return quote.end_time
 
     @staticmethod
     def resolve_speaker(quote: Quote) -> str:
@@ -177,6 +193,7 @@ class SpeakerStats(Schema):
     slug: str
     name: str
     handle: str
+    placeholder: bool  # a label that names no one yet (说话人1): one event's speaker only
     turns: int
     chars: int
     events: int
@@ -294,7 +311,9 @@ def event_quotes(
 @api.get("/speakers", response=list[SpeakerStats], tags=["speakers"])
 @decorate_view(site_page)  # cached for anonymous readers, 304 when unchanged
 def speaker_list(request):
-    """Everyone who speaks in a published event, most turns first (1 query)."""
+    """Everyone who speaks in a published event, most turns first (1 query). Unlike the
+    /speakers/ page, placeholders (an event's 说话人1, not yet named) are listed too, flagged
+    `placeholder`."""
     return speakers_with_stats()
 
 

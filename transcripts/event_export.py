@@ -4,6 +4,11 @@ Export goes through the same `Transcript` shape and the same JSON writer as the 
 so export → import → export gives identical JSON. Quotes come in reading order with their
 permalink numbers, and retired numbers with their redirects: importing an export (a backup)
 gives every quote its number back.
+
+The import report (`report`, what `--report json` and the admin preview show) adds what only the
+parser knows and the database does not keep: warnings, the source lines that went into no quote,
+title or metadata (`dropped`, with why), the labels merged into a speaker (`variants`) and the
+other ways each speaker's label was written (`aliases`).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from django.db.models import Prefetch
 from .models import Event, Participation, Quote, QuoteRedirect
 from .parsing import Part, Redirect, Speaker, Topic, Transcript, Turn, json_export
 from .slugs import speaker_slug, title_slug
+from .speaker_matching import is_placeholder
 
 
 def events_for_export():
@@ -53,6 +59,7 @@ def event_transcript(event: Event) -> Transcript:
             handle=p.speaker.handle,
             bio=p.bio,
             slug=p.speaker.slug,
+            placeholder=p.speaker.placeholder,
         )
         for p in participations
     ]
@@ -82,6 +89,9 @@ def event_transcript(event: Event) -> Transcript:
                 topic=q.topic.number if q.topic else None,
                 tags=tuple(sorted(tag.name for tag in q.tags.all())),
                 published=q.published,
+                start=q.start_time,
+                end=q.end_time,
+                translation=q.translation,
             )
             for q in event.quotes.all()
         ),
@@ -100,18 +110,28 @@ def export_events(events: Iterable[Event]) -> list[dict[str, Any]]:
 
 def report(transcript: Transcript) -> dict[str, Any]:
     """A parsed (not yet imported) transcript as export JSON, plus what the parser noticed.
-    Speaker slugs are the ones a fresh database would give."""
+    Speaker slugs are the ones a fresh database would give; a speaker is a placeholder when
+    the import will make it one."""
     with_slugs = replace(
         transcript,
         speakers=tuple(
-            replace(s, slug=s.slug or speaker_slug(s.name)) for s in transcript.speakers
+            replace(s, slug=s.slug or speaker_slug(s.name), placeholder=is_placeholder(s))
+            for s in transcript.speakers
         ),
     )
     data = json_export.dump(with_slugs)
+    for speaker, person in zip(data["speakers"], transcript.speakers, strict=True):
+        speaker["aliases"] = list(person.aliases)
     data["event"]["slug"] = transcript.slug or title_slug(transcript.title)
     data["format"] = transcript.format
     data["checksum"] = transcript.checksum
     data["warnings"] = [
         {"code": w.code, "message": w.message, "position": w.position} for w in transcript.warnings
+    ]
+    data["dropped"] = [
+        {"line": d.line, "text": d.text, "reason": d.reason} for d in transcript.dropped
+    ]
+    data["variants"] = [
+        {"label": v.label, "speaker": v.speaker, "turns": v.turns} for v in transcript.variants
     ]
     return data

@@ -8,6 +8,11 @@ its editors' tags and its published flag. New quotes get numbers the event never
 that went away leaves a `QuoteRedirect` from its number. Our JSON export says each quote's
 number itself (the backup/restore path): there the same number is the same quote.
 
+Who each speaker is (`match_speakers`) is decided in one read-only function, which the admin's
+import preview calls too, so the preview shows exactly what the import will do. A placeholder
+(说话人1, SPEAKER_00, 提问者1) is a speaker of its own event only: never matched to a speaker
+of another event, and never a match for a named person.
+
 Rows are written and indexed in batches, so memory follows the batch, not the event.
 """
 
@@ -33,9 +38,12 @@ from .models import (
     TaggedQuote,
     Topic,
 )
+from .parsing import Speaker as ParsedSpeaker
 from .parsing import Transcript
 from .parsing import Warning as ParseWarning
+from .parsing.transcript import Dropped, Variant
 from .search import service as search
+from .speaker_matching import SpeakerMatch, match_speakers
 
 BATCH = 1000
 
@@ -53,7 +61,10 @@ class ImportResult:
     topics: int = 0
     new_speakers: list[str] = field(default_factory=list)
     existing_speakers: list[str] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)  # speakers of this event only
     warnings: tuple[ParseWarning, ...] = ()
+    dropped: tuple[Dropped, ...] = ()  # source lines in no quote, title or metadata, and why
+    variants: tuple[Variant, ...] = ()  # labels merged into a speaker (王王明 → 王明)
     kept: int = 0  # quotes that kept their number (and row) through a replace
     added: int = 0  # quotes given a new number
     retired: int = 0  # numbers that now redirect
@@ -71,21 +82,23 @@ class _Plan:
 
 def event_import(*, transcript: Transcript, replace: bool = False) -> ImportResult:
     with transaction.atomic():
-        same_source = (
-            Event.objects.select_for_update().filter(source_checksum=transcript.checksum).first()
-            if transcript.checksum
-            else None
-        )
+        same_source = same_source_event(transcript, lock=True)
         if same_source and not replace:
             return ImportResult(
                 event=same_source, status="unchanged", quotes=same_source.quotes.count()
             )
-        event = same_source or _event_to_replace(transcript, replace)
+        event = same_source or same_event(transcript, lock=True)
+        if event and not same_source and not replace:
+            raise ImportConflict(
+                f"event '{event.slug}' already exists from a different source; "
+                "use --replace to re-import it in place"
+            )
         status = "replaced" if event else "created"
         if event is None:
             event = Event(slug=_free_event_slug(transcript))
         _fill_event(event, transcript)
-        speakers, new, existing = _resolve_speakers(transcript)
+        matches = match_speakers(transcript, event=event if status == "replaced" else None)
+        speakers = _resolve_speakers(matches)
         plan = _plan(event, transcript, speakers) if status == "replaced" else _fresh(transcript)
         _write_contents(event, transcript, speakers, plan, replacing=status == "replaced")
         return ImportResult(
@@ -94,26 +107,34 @@ def event_import(*, transcript: Transcript, replace: bool = False) -> ImportResu
             quotes=len(transcript.turns),
             sections=len(transcript.parts),
             topics=len(transcript.topics),
-            new_speakers=new,
-            existing_speakers=existing,
+            new_speakers=[m.person.name for m in matches if m.speaker is None],
+            existing_speakers=[m.person.name for m in matches if m.speaker is not None],
+            placeholders=[m.person.name for m in matches if m.placeholder],
             warnings=transcript.warnings,
+            dropped=transcript.dropped,
+            variants=transcript.variants,
             kept=sum(row is not None for row in plan.rows),
             added=sum(row is None for row in plan.rows),
             retired=len(plan.retired),
         )
 
 
-def _event_to_replace(transcript: Transcript, replace: bool) -> Event | None:
-    """The existing event this transcript is a new version of, if any (same slug and title)."""
+def same_source_event(transcript: Transcript, *, lock: bool = False) -> Event | None:
+    """The event imported from this very source (same checksum), if any."""
+    if not transcript.checksum:
+        return None
+    events = Event.objects.select_for_update() if lock else Event.objects
+    return events.filter(source_checksum=transcript.checksum).first()
+
+
+def same_event(transcript: Transcript, *, lock: bool = False) -> Event | None:
+    """The existing event this transcript is a new version of: the same slug, and the same
+    title unless the source names its slug (our JSON export)."""
     slug = transcript.slug or slugs.title_slug(transcript.title)
-    existing = Event.objects.select_for_update().filter(slug=slug).first()
+    events = Event.objects.select_for_update() if lock else Event.objects
+    existing = events.filter(slug=slug).first()
     if existing is None or (not transcript.slug and existing.title != transcript.title):
         return None
-    if not replace:
-        raise ImportConflict(
-            f"event '{existing.slug}' already exists from a different source; "
-            "use --replace to re-import it in place"
-        )
     return existing
 
 
@@ -140,40 +161,32 @@ def _fill_event(event: Event, transcript: Transcript) -> None:
         event.tags.set(list(transcript.tags))
 
 
-def _resolve_speakers(transcript: Transcript) -> tuple[dict[str, Speaker], list[str], list[str]]:
-    """Map each transcript speaker to a `Speaker` row: the same handle, or else the same name
-    (unless both have different handles), is the same person; anyone else is created."""
-    handles = [s.handle for s in transcript.speakers if s.handle]
-    names = [s.name for s in transcript.speakers]
-    known = list(Speaker.objects.filter(Q(handle__in=handles) | Q(name__in=names)))
-    resolved, new, existing = {}, [], []
-    created: list[tuple[object, Speaker]] = []
-    for person in transcript.speakers:
-        match = next((k for k in known if person.handle and k.handle == person.handle), None)
-        match = match or next(
-            (
-                k
-                for k in known
-                if k.name == person.name
-                and not (person.handle and k.handle and k.handle != person.handle)
-            ),
-            None,
-        )
-        if match is None:
-            match = Speaker(name=person.name, handle=person.handle, bio=person.bio)
-            created.append((person, match))
-            known.append(match)
-            new.append(person.name)
+# Who the speakers are ----------------------------------------------------------------------
+
+
+def _resolve_speakers(matches: list[SpeakerMatch]) -> dict[str, Speaker]:
+    """A row for every match: existing ones get the handle and bio they lacked, new ones are
+    created (placeholders flagged as such, each with a slug of its own)."""
+    resolved, created = {}, []
+    for match in matches:
+        person, row = match.person, match.speaker
+        if row is None:
+            row = Speaker(
+                name=person.name,
+                handle=person.handle,
+                bio=person.bio,
+                placeholder=match.placeholder,
+            )
+            created.append((person, row))
         else:
-            _fill_blanks(match, person)
-            existing.append(person.name)
-        resolved[person.name] = match
+            _fill_blanks(row, person)
+        resolved[person.name] = row
     if created:
         _create_speakers(created)
-    return resolved, new, existing
+    return resolved
 
 
-def _create_speakers(created: list[tuple[object, Speaker]]) -> None:
+def _create_speakers(created: list[tuple[ParsedSpeaker, Speaker]]) -> None:
     """Give new speakers free slugs (one query for all) and write them in one statement."""
     bases = [person.slug or slugs.speaker_slug(person.name) for person, _ in created]
     taken = set(
@@ -188,7 +201,7 @@ def _create_speakers(created: list[tuple[object, Speaker]]) -> None:
     search.vocabulary_changed()  # their names join the segmentation dictionary
 
 
-def _fill_blanks(speaker: Speaker, person) -> None:
+def _fill_blanks(speaker: Speaker, person: ParsedSpeaker) -> None:
     changed = []
     if person.handle and not speaker.handle:
         speaker.handle = person.handle
@@ -257,7 +270,10 @@ def _write_contents(event, transcript, speakers, plan: _Plan, *, replacing: bool
             _quote(event, turn, j, plan, speakers, sections, topics)
             for j, turn in enumerate(turns[start : start + BATCH], start)
         ]
-        fields = ["position", "speaker", "text", "section", "topic"]
+        fields = [
+            *("position", "speaker", "text", "section", "topic"),
+            *("translation", "start_time", "end_time"),
+        ]
         Quote.objects.bulk_update(
             [q for q in batch if q.pk], [*fields, "published"] if from_file else fields
         )
@@ -312,9 +328,21 @@ def _quote(event, turn, index, plan, speakers, sections, topics) -> Quote:
         section=sections.get(turn.part),
         topic=topics.get(turn.topic),
         published=turn.published,
+        translation=turn.translation,
+        **_times(turn),
     )
     quote.tag_names = list(turn.tags)
     return quote
+
+
+def _times(turn) -> dict[str, float | None]:
+    """The turn's place in the recording; a time that cannot be one (negative, or an end
+    before the start) is left out rather than refused: the text matters more than the clock."""
+    start = turn.start if turn.start is not None and turn.start >= 0 else None
+    end = turn.end if turn.end is not None and turn.end >= 0 else None
+    if start is not None and end is not None and end < start:
+        end = None
+    return {"start_time": start, "end_time": end}
 
 
 def _write_redirects(event: Event, transcript: Transcript, plan: _Plan, ids: list[int]) -> None:

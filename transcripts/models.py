@@ -5,13 +5,15 @@ every speaker turn is a `Quote`. A quote has a `position` (1..N in reading order
 its permalink (/events/<slug>/q/<number>/): equal to the position on first import, kept when a
 corrected transcript is re-imported, never given to another quote later. A number that a
 re-import retired is a `QuoteRedirect` to the quote its readers should see instead. A `Speaker`
-is one person across events; `Participation` is their role and printed bio at one event.
+is one person across events; `Participation` is their role and printed bio at one event. A
+placeholder `Speaker` (说话人1, SPEAKER_00, 提问者1) names no one yet: it belongs to one event
+and is never matched to anyone by a later import, until an editor names it.
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -87,11 +89,22 @@ class Event(models.Model):
         return reverse("event-detail", args=[self.slug])
 
 
+class SpeakerQuerySet(models.QuerySet):
+    def named(self) -> SpeakerQuerySet:
+        """People the site lists (the speaker list, the sitemap): not an event's placeholders."""
+        return self.filter(placeholder=False)
+
+
 class Speaker(models.Model):
     name = models.CharField("姓名", max_length=100)
     slug = models.SlugField("网址名", max_length=100, unique=True, help_text="ASCII, from pinyin")
     handle = models.CharField("知乎账号", max_length=100, blank=True, help_text="e.g. zibuyu9")
     bio = models.TextField("简介", blank=True)
+    placeholder = models.BooleanField(
+        "待命名", default=False, help_text="一场活动内的占位发言人，如 说话人1；待编辑命名"
+    )
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         verbose_name = "发言人"
@@ -211,6 +224,13 @@ class Quote(models.Model):
         Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
     )
     text = models.TextField("发言")
+    translation = models.TextField(
+        "另一语言", blank=True, help_text="the turn in the source's other language (bilingual)"
+    )
+    start_time = models.FloatField(
+        "开始时间", null=True, blank=True, help_text="seconds into the recording"
+    )
+    end_time = models.FloatField("结束时间", null=True, blank=True, help_text="seconds")
     published = models.BooleanField(
         "公开", default=True, help_text="unticked: hidden from the site, API, feeds and search"
     )
@@ -228,6 +248,20 @@ class Quote(models.Model):
             models.CheckConstraint(condition=Q(number__gte=1), name="quote_number_positive"),
             models.CheckConstraint(condition=Q(position__gte=1), name="quote_position_positive"),
             models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True) | Q(start_time__gte=0),
+                name="quote_start_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(end_time__gte=0),
+                name="quote_end_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(end_time__gte=F("start_time")),
+                name="quote_ends_after_it_starts",
+            ),
         ]
         indexes = [
             # the few hidden quotes, found without scanning (search subtracts them)

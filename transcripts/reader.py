@@ -19,6 +19,7 @@ from taggit.models import Tag
 
 from . import segmentation
 from .models import Event, Participation, Quote, Section, Speaker, TaggedQuote, Topic
+from .parsing.languages import language
 from .parsing.vocabulary import STAGE_DIRECTION
 
 
@@ -67,6 +68,10 @@ class Person:
     @property
     def slug(self) -> str:
         return self.speaker.slug
+
+    @property
+    def placeholder(self) -> bool:
+        return self.speaker.placeholder
 
 
 @dataclass
@@ -170,7 +175,8 @@ def _choose(reading: EventReading) -> None:
 
 def _quotes(event: Event, reading: EventReading) -> list[Quote]:
     queryset = Quote.objects.filter(event=event, published=True).only(
-        "id", "number", "text", "speaker_id", "section_id", "topic_id", "event_id"
+        *("id", "number", "text", "speaker_id", "section_id", "topic_id", "event_id"),
+        *("translation", "start_time", "end_time"),
     )
     chosen = reading.chosen
     if chosen.get("speaker"):
@@ -207,6 +213,36 @@ def attach_details(quotes, people, sections, topics) -> None:
         quote.tag_list = sorted(tags.get(quote.pk, []), key=lambda t: t.name)
         quote.segments = text_segments(quote.text)
         quote.link_label = link_label % {"number": quote.number}
+        _recording_details(quote)
+
+
+def _recording_details(quote: Quote) -> None:
+    """Where the quote starts in the recording, as a reader reads it (`clock`: 1:05 as
+    "01:05", an hour and more as "1:02:03") and as a player seeks it (`seconds`), and the
+    language of its translation (for the `lang` attribute)."""
+    start = quote.start_time
+    quote.clock = clock(start) if start is not None else ""
+    quote.seconds = plain_seconds(start) if start is not None else ""
+    quote.translation_lang = script_language(quote.translation) if quote.translation else ""
+
+
+def clock(seconds: float) -> str:
+    """3725.4 → "1:02:05"; 65 → "01:05" (whole seconds, rounded down)."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def plain_seconds(seconds: float) -> str:
+    """65.0 → "65", 65.25 → "65.25": for data-start and the datetime duration (PT65.25S)."""
+    return f"{seconds:.3f}".rstrip("0").rstrip(".")
+
+
+def script_language(text: str) -> str:
+    """The language to declare for a translation: "en" for Latin script (the other language of
+    our bilingual transcripts is English), else "zh": the parser's own reading of the script."""
+    return "en" if language(text) == "en" else "zh"
 
 
 def text_segments(text: str) -> list[tuple[bool, str]] | None:
@@ -334,5 +370,6 @@ def quotes_across_events(quotes_queryset) -> list[tuple[Event, list[Quote]]]:
         quote.part, quote.subject = quote.section, quote.topic
         quote.tag_list = sorted(tags.get(quote.pk, []), key=lambda t: t.name)
         quote.segments = text_segments(quote.text)
+        _recording_details(quote)
         groups.setdefault(quote.event_id, (quote.event, []))[1].append(quote)
     return list(groups.values())

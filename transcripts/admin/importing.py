@@ -1,8 +1,13 @@
 """Import from the admin: upload a transcript, read the dry-run report, confirm.
 
 The same path as `manage.py import_event`: `parsing.load`, then `event_import`, one transaction per
-event. Between the two steps the uploaded bytes wait in the cache for an hour under a random token
-keyed to the uploading user; the confirm form carries only the token.
+event. The report shows what the import will decide, from the import's own code: who each speaker
+is (`match_speakers`: a new person, someone already known, or a placeholder of this event only),
+the label variants the parser merged, and every source line left out of the event, with why.
+
+Between the two steps the uploaded bytes (a .docx is binary: `parsing.load` takes bytes) wait in
+the cache for an hour under a random token keyed to the uploading user; the confirm form carries
+only the token.
 
 The page hangs off the Event admin (`/admin/transcripts/event/import/`, an "导入活动" button on
 the event list) without touching `records.py`: its URL is added in front of the admin site's own,
@@ -22,7 +27,6 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -32,28 +36,62 @@ from django.views.decorators.http import require_POST
 
 from .. import parsing
 from ..event_export import report
-from ..event_import import ImportConflict, ImportResult, event_import
+from ..event_import import ImportConflict, ImportResult, event_import, same_event, same_source_event
 from ..models import Event, Participation, Speaker
+from ..parsing import notspeech
 from ..parsing.vocabulary import chinese_numeral
+from ..speaker_matching import SpeakerMatch, match_speakers
 from .records import EventAdmin
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 KEEP_SECONDS = 60 * 60
-FORMAT_LABELS = {"zhihu": "知乎文章(文本)", "json": "本站导出的 JSON"}
+FORMAT_LABELS = {
+    "zhihu": "知乎文章(文本)",
+    "json": "本站导出的 JSON",
+    "markdown": "Markdown",
+    "bold": "人名加粗的文本",
+    "plaintext": "纯文本",
+    "subtitles": "字幕(SRT/VTT)",
+    "docx": "Word 文档(.docx)",
+    "html": "网页(.html)",
+    "asr-json": "语音转写 JSON(WhisperX 等)",
+}
+FORMATS_HELP = (
+    "纯文本(含知乎文章存成的文本)、Markdown、Word 文档 .docx、网页 .html(公众号或知乎文章)、"
+    "SRT/VTT 字幕、语音转写导出(讯飞听见、飞书妙记、腾讯会议、通义听悟、Otter 等,"
+    "以及 WhisperX 的 JSON),或本站导出的 JSON"
+)
 WARNING_LABELS = {
     "glued-heading": "部分标题可能粘连了小标题",
     "caption": "略去了图片说明或多余的行",
     "empty-turn": "空发言",
+    "missing-title": "文件里没有标题,用了文件名",
+    "second-host": "不止一位主持人",
+}
+# Why the parser left a line out of every quote, in the editors' language (the parser's own
+# English words are shown for reasons not listed here).
+DROPPED_LABELS = {
+    notspeech.CAPTION: "图片说明或署名",
+    notspeech.IMAGE: "图片",
+    notspeech.LINK: "链接",
+    notspeech.SEPARATOR: "分隔线",
+    notspeech.END: "结束标记",
+    notspeech.AFTER_END: "正文结束之后",
+    notspeech.PROMOTION: "文末推广",
+    notspeech.HEADER: "语音转写的页头",
+    notspeech.KEYWORDS: "语音转写的关键词",
+    notspeech.APP_NOTICE: "会议软件的提示",
+    "speaker label with no speech": "没有发言内容的发言人标记",
 }
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="转录稿文件", help_text="知乎文章存成的文本,或本站导出的 JSON")
+    file = forms.FileField(label="转录稿文件", help_text=FORMATS_HELP)
     format = forms.ChoiceField(
         label="格式",
         choices=[
             ("auto", "自动识别"),
-            *((name, FORMAT_LABELS.get(name, name)) for name in parsing.FORMATS),
+            *((name, FORMAT_LABELS.get(name, name)) for name in parsing.FORMAT_NAMES),
         ],
         initial="auto",
     )
@@ -99,25 +137,42 @@ class SpeakerLine:
     handle: str
     role: str
     quotes: int
-    existing: Speaker | None
+    existing: Speaker | None  # the row the import will use; None: it creates one
+    placeholder: bool  # a speaker of this event only, for an editor to name
+    aliases: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, match: SpeakerMatch, quotes: int) -> SpeakerLine:
+        person = match.person
+        return cls(
+            name=person.name,
+            handle=person.handle,
+            role=Participation.Role(person.role).label,
+            quotes=quotes,
+            existing=match.speaker,
+            placeholder=match.placeholder,
+            aliases=person.aliases,
+        )
 
 
 @dataclass
 class EventPreview:
     """What importing one parsed event would do, for the editor to check before confirming."""
 
-    data: dict  # the dry-run report: export JSON plus format, checksum and warnings
+    data: dict  # the dry-run report: export JSON plus format, checksum, warnings, dropped...
     parts: list[dict]
     loose_topics: list[dict]
     speakers: list[SpeakerLine]
     warnings: list[dict]
+    variants: list[dict]  # labels merged into a speaker: 王王明 → 王明 (2 turns)
+    dropped: list[dict]  # source lines in no quote, title or metadata: line, text, reason
     same_source: Event | None = None  # already imported from this very file
     same_slug: Event | None = None
     counts: dict = field(default_factory=dict)
     glued: int = 0  # glued-heading warnings: parts an editor should split after the import
 
 
-def preview(transcript: parsing.Transcript) -> EventPreview:
+def preview(transcript: parsing.Transcript, *, replace: bool = False) -> EventPreview:
     data = report(transcript)
     topics = [dict(t, label_title=f"{t['label']} {t['title']}".strip()) for t in data["topics"]]
     parts = [dict(s, numeral=chinese_numeral(s["number"]), topics=[]) for s in data["sections"]]
@@ -126,14 +181,24 @@ def preview(transcript: parsing.Transcript) -> EventPreview:
     for topic in topics:
         part = by_number.get(topic["section"])
         (part["topics"] if part else loose).append(topic)
-    same_source = Event.objects.filter(source_checksum=transcript.checksum).first()
+    same_source = same_source_event(transcript)
+    # the event a replacing import writes into, whose own placeholders it keeps
+    target = (same_source or same_event(transcript)) if replace else None
+    quotes = Counter(turn.speaker for turn in transcript.turns)
     return EventPreview(
         data=data,
         parts=parts,
         loose_topics=loose,
-        speakers=_speaker_lines(transcript),
+        speakers=[
+            SpeakerLine.of(match, quotes[match.person.name])
+            for match in match_speakers(transcript, event=target)
+        ],
         warnings=[
             dict(w, label=WARNING_LABELS.get(w["code"], w["code"])) for w in data["warnings"]
+        ],
+        variants=data["variants"],
+        dropped=[
+            dict(d, label=DROPPED_LABELS.get(d["reason"], d["reason"])) for d in data["dropped"]
         ],
         same_source=same_source,
         same_slug=None if same_source else Event.objects.filter(slug=data["event"]["slug"]).first(),
@@ -143,38 +208,9 @@ def preview(transcript: parsing.Transcript) -> EventPreview:
             "topics": len(transcript.topics),
             "quotes": len(transcript.turns),
             "speakers": len(transcript.speakers),
+            "placeholders": sum(1 for s in data["speakers"] if s["placeholder"]),
         },
     )
-
-
-def _speaker_lines(transcript: parsing.Transcript) -> list[SpeakerLine]:
-    """Each speaker with the `Speaker` row the import would use, by the import's own rule (same
-    handle, or else same name unless the handles differ); None for a new speaker."""
-    handles = [s.handle for s in transcript.speakers if s.handle]
-    names = [s.name for s in transcript.speakers]
-    known = list(Speaker.objects.filter(Q(handle__in=handles) | Q(name__in=names)))
-    quotes = Counter(turn.speaker for turn in transcript.turns)
-    lines = []
-    for person in transcript.speakers:
-        match = next((k for k in known if person.handle and k.handle == person.handle), None)
-        match = match or next(
-            (
-                k
-                for k in known
-                if k.name == person.name and not (person.handle and k.handle != person.handle)
-            ),
-            None,
-        )
-        lines.append(
-            SpeakerLine(
-                name=person.name,
-                handle=person.handle,
-                role=Participation.Role(person.role).label,
-                quotes=quotes[person.name],
-                existing=match,
-            )
-        )
-    return lines
 
 
 # The views ---------------------------------------------------------------------------------
@@ -218,7 +254,7 @@ def upload_view(request):
                     title="导入活动:确认",
                     file_name=upload.name,
                     replace=replace,
-                    previews=[preview(t) for t in transcripts],
+                    previews=[preview(t, replace=replace) for t in transcripts],
                     confirm_form=ConfirmForm(initial={"token": token}),
                 )
                 return TemplateResponse(request, "admin/transcripts/import/report.html", context)
@@ -295,13 +331,14 @@ def _say(request, result: ImportResult) -> None:
     messages.success(
         request,
         format_html(
-            '{}《<a href="{}">{}</a>》:{};新发言人:{};已有发言人:{}。',
+            '{}《<a href="{}">{}</a>》:{};新发言人:{};已有发言人:{}{}。',
             "已导入" if result.status == "created" else "已重新导入",
             link,
             event.title,
             _counts(result),
             "、".join(result.new_speakers) or "无",
             "、".join(result.existing_speakers) or "无",
+            f";待命名(仅本场):{'、'.join(result.placeholders)}" if result.placeholders else "",
         ),
     )
     glued = sum(1 for warning in result.warnings if warning.code == "glued-heading")

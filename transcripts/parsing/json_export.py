@@ -1,13 +1,17 @@
 """Our own JSON export (`export_event`), so an edited event can be exported and imported again.
 
 Accepts one event object or an array of them; every field is checked, and a missing or
-mistyped one is a `ParseError` naming the event and the field.
+mistyped one is a `ParseError` naming the event and the field. Fields added later (a quote's
+"start", "end" and "translation", a speaker's "placeholder") may be missing, as in exports made
+before they existed.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import math
+import re
 from typing import Any
 
 from .transcript import ROLES, ParseError, Part, Redirect, Speaker, Topic, Transcript, Turn
@@ -15,8 +19,24 @@ from .transcript import ROLES, ParseError, Part, Redirect, Speaker, Topic, Trans
 FORMAT = "json"
 
 
+_EXPORT_HEAD = re.compile(r'\[?\s*\{\s*"event"\s*:')
+
+
 def looks_like(text: str) -> bool:
-    return text.lstrip("\ufeff \n\t").startswith(("{", "["))
+    """A JSON object or array of objects (`[00:12] 名: …` opens with a bracket too) that is
+    ours: with an "event". Other JSON (a speech-recognition export's segments) is for its own
+    reader; JSON that does not parse is ours to refuse, saying "invalid JSON" and where."""
+    head = text.lstrip("\ufeff \n\t\r")
+    if not (head.startswith("{") or (head.startswith("[") and head[1:].lstrip()[:1] in ("{", "]"))):
+        return False
+    if _EXPORT_HEAD.match(head):  # as `export_event` writes it, "event" first: no second parse
+        return True
+    try:
+        data = json.loads(head)
+    except (ValueError, RecursionError):
+        return True
+    first = (data[0] if data else {}) if isinstance(data, list) else data
+    return not data or (isinstance(first, dict) and "event" in first)
 
 
 def parse_all(text: str) -> list[Transcript]:
@@ -24,6 +44,8 @@ def parse_all(text: str) -> list[Transcript]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseError(f"invalid JSON: {exc.msg}", position=exc.pos) from None
+    except RecursionError:
+        raise ParseError("invalid JSON: nested too deeply") from None
     events = data if isinstance(data, list) else [data]
     if not events:
         raise ParseError("the JSON array holds no events")
@@ -54,6 +76,26 @@ class _Reader:
             return None
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ParseError(f"{self.where}: '{key}' must be a positive whole number")
+        return value
+
+    def seconds(self, key: str) -> float | None:
+        """A time in the recording: a number of seconds, 0 or more, or null."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if (
+            not isinstance(value, (int, float))
+            or isinstance(value, bool)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise ParseError(f"{self.where}: '{key}' must be a number of seconds, 0 or more")
+        return float(value)
+
+    def flag(self, key: str, *, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise ParseError(f"{self.where}: '{key}' must be true or false")
         return value
 
     def items(self, key: str) -> list[Any]:
@@ -101,6 +143,9 @@ def _event(data: Any, index: int) -> Transcript:
         slug = quote.text("speaker", required=True)
         if slug not in by_slug:
             raise ParseError(f"{quote.where}: speaker {slug!r} is not among the speakers")
+        start, end = quote.seconds("start"), quote.seconds("end")
+        if start is not None and end is not None and end < start:
+            raise ParseError(f"{quote.where}: 'end' ({end:g}) is before 'start' ({start:g})")
         turns.append(
             Turn(
                 number=quote.number("number"),
@@ -110,6 +155,9 @@ def _event(data: Any, index: int) -> Transcript:
                 topic=quote.number("topic", required=False),
                 tags=quote.strings("tags"),
                 published=quote.data.get("published") is not False,
+                start=start,
+                end=end,
+                translation=quote.text("translation"),
             )
         )
     redirects = [
@@ -151,6 +199,7 @@ def _speaker(reader: _Reader) -> Speaker:
         handle=reader.text("handle").lstrip("@"),
         bio=reader.text("bio"),
         slug=reader.text("slug"),
+        placeholder=reader.flag("placeholder", default=False),
     )
 
 
@@ -201,7 +250,8 @@ def _check_redirects(where, redirects, turns) -> None:
 def dump(transcript: Transcript) -> dict[str, Any]:
     """The JSON form of one event; `parse_all` reads it back. Speakers need their slugs set.
     Quotes are in reading order, each with its permalink number (numbers that re-imports
-    retired leave gaps, listed under "redirects" when there are any)."""
+    retired leave gaps, listed under "redirects" when there are any), its place in the
+    recording ("start", "end": seconds, or null) and its "translation" ("" when none)."""
     slugs = {s.name: s.slug for s in transcript.speakers}
     data = {
         "event": {
@@ -217,7 +267,14 @@ def dump(transcript: Transcript) -> dict[str, Any]:
             "tags": list(transcript.tags),
         },
         "speakers": [
-            {"name": s.name, "slug": s.slug, "handle": s.handle, "bio": s.bio, "role": s.role}
+            {
+                "name": s.name,
+                "slug": s.slug,
+                "handle": s.handle,
+                "bio": s.bio,
+                "role": s.role,
+                "placeholder": s.placeholder,
+            }
             for s in transcript.speakers
         ],
         "sections": [{"number": p.number, "title": p.title} for p in transcript.parts],
@@ -234,6 +291,9 @@ def dump(transcript: Transcript) -> dict[str, Any]:
                 "text": t.text,
                 "tags": list(t.tags),
                 "published": t.published,
+                "start": t.start,
+                "end": t.end,
+                "translation": t.translation,
             }
             for t in transcript.turns
         ],

@@ -1,52 +1,72 @@
-"""SRT and WebVTT subtitles: numbered or named cues, each a timing line then its text.
+"""SRT and WebVTT subtitles, read as a container: each cue becomes a block that keeps its times.
 
-Speakers come from WebVTT voice tags (`<v 名>`) or from a `名：` prefix at the start of a cue
-line. A prefix counts only when the same name labels at least two cues, is a role word (主持人,
-观众...) or carries a role (`名（主持）：`), so an ordinary sentence with a colon never becomes a
-speaker. Consecutive cues of one speaker make one turn; unlabelled cues continue the current
-speaker; a file with no labels at all is one speaker, 未知发言人 (never invented from sentences).
-Timestamps are checked (a broken one is a `ParseError`) but not kept: a quote is text,
-and the order of the cues already gives the order of the turns.
+Who speaks is decided once for every format, by the label stage (`labels`) and the assembler
+(`assemble`); this module only reads what the container itself says: the cue times, WebVTT voice
+tags (`<v 名>`), diarization prefixes (WhisperX's `[SPEAKER_00]:`, `SPEAKER_00:`, whisper.cpp's
+`(speaker 0)`) and the `>>` that broadcast and YouTube captions put where the speaker changes.
+A `名：` prefix stays in the text for the label stage to judge.
+
+A cue gives one block, or several when the speaker changes inside it (two voices, a `>>`, a
+diarization prefix, or a later line opening with what may be a `名：` label, so that the label
+stage finds it at the start of a block). A cue's lines are joined without a line break (no space
+between Chinese, one between Latin words): a cue boundary is where a captioner broke the line, not
+a paragraph, so every block has `gap=False` and the assembler can join a speaker's cues inline.
+
+Rolling captions (YouTube's automatic ones show each line twice, first at the bottom, then
+scrolled up): a cue whose first lines repeat the previous cue's last lines loses the repeat, and a
+cue repeating the previous one whole, right after it, only extends the previous block's end. The
+repeated lines are accounted for as "repeated caption".
+
+Timing lines are checked strictly (a broken one is a `ParseError` naming it: a file with a mangled
+timing line is likely mangled elsewhere too). A cue ending before it starts keeps only its start,
+which is what "listen along" follows.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from . import vocabulary as vocab
-from .transcript import ParseError, Speaker, Transcript, Turn, Warning
+from .blocks import PARAGRAPH, Block, Document
+from .transcript import ParseError, Warning
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from .transcript import Transcript
 
 FORMAT = "subtitles"
-UNKNOWN_SPEAKER = "未知发言人"
-UNTITLED = "未命名字幕"
+_Chunk = tuple[int, int, list[str]]  # a run of non-blank lines: (offset, first line, lines)
 
-_TIME = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[,.](\d{1,3}))?"
+# Minutes and seconds above 59 do not match: such a line is then a broken timing line.
+_TIME = r"(?:(\d{1,3}):)?([0-5]?\d):([0-5]?\d)(?:[,.](\d{1,3}))?"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
 _LOOSE_TIMING = re.compile(r"-->|\d+:\d+\S*\s*-+>")
+# A run of non-blank lines: a cue, a note, the header. Anchored at line starts, so a long
+# whitespace-only line is scanned a bounded number of times (the whole read stays linear).
+_CHUNK = re.compile(r"^[^\S\n]*\S.*(?:\n[^\S\n]*\S.*)*", re.MULTILINE)
+_NOT_A_CUE = re.compile(r"^(?:NOTE|STYLE|REGION)\b")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][^>]*>|<\d[\d:.]*>|\{\\[^}]*\}")
 _NOTE_TITLE = re.compile(rf"^NOTE\s+(?:title|标题|標題)\s*{vocab.COLON}\s*(.+)$", re.IGNORECASE)
-_LABEL = re.compile(
-    r"^\s*(?P<name>[\u3400-\u9fff·]{1,8}|[A-Za-z][\w.'’-]{0,20}(?: [A-Za-z][\w.'’-]{0,20}){0,2})"
-    r"(?P<seat>\d{0,2})\s*(?:[(（](?P<role>[^()（）]{1,10})[)）])?\s*[:：]\s*"
-)
-# Characters that make a would-be label a sentence ("我认为：", "问题是："), not a name.
-_NOT_NAME = set("的了是说这那们么吗呢吧啊就都也认为觉得")
 _HEADER_TITLE = re.compile(rf"^(?:title|标题|標題)\s*{vocab.COLON}\s*(.+)$", re.IGNORECASE)
+_HEADER_FIELD = re.compile(r"^\s*[A-Za-z][\w-]*\s*:\s")  # Kind: captions, Language: en
+_DIARIZED = re.compile(
+    r"^(?:\[(SPEAKER_\d+)\]\s*[:：]?|(SPEAKER_\d+)\s*[:：]|\((speaker (?:\d+|\?))\))\s*",
+    re.IGNORECASE,
+)
+_TURN_MARK = re.compile(r"^>{2,3}(?!>)\s*")
+_MID_TURN_MARK = re.compile(r"\s>{2,3}(?:\s+|$)")
+# Could a `名：` label open this line? Only to start a new block there; the label stage decides.
+_MAYBE_LABEL = re.compile(
+    r"^[^\s:：，。！？,!?;；]{1,20}(?: [^\s:：，。！？,!?;；]{1,20}){0,2}\s*[:：]"
+)
 _CJK_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-
-
-@dataclass
-class _Line:
-    text: str
-    voice: str | None = None  # from a <v> tag
-    label: str | None = None  # a `名：` prefix, accepted or not later
-    label_role: str = ""  # a role the label or voice tag gives: 名（主持）：, <v 主持人 王芳>
-    prefix: str = ""  # the label as written, put back when it is no speaker
-    cue: int = 0
+ROLLING_GAP = 0.1  # seconds: a whole repeat this close after its cue is a rolling caption
+MAX_ROLLED = 8  # lines a rolling caption may repeat
 
 
 def looks_like(text: str) -> bool:
@@ -59,87 +79,212 @@ def looks_like(text: str) -> bool:
 
 
 def parse(text: str) -> Transcript:
-    blocks = _blocks(text.lstrip("\ufeff"))
-    if not blocks:
+    from .assemble import assemble
+
+    return assemble(read(text))
+
+
+def read(text: str) -> Document:
+    """The cues as blocks, the title the header or a note gives, and every structural line
+    (numbers, timing lines, header, notes) in `consumed`."""
+    text = text.lstrip("\ufeff")
+    chunks = _chunks(text)
+    first = next(chunks, None)
+    if first is None:
         raise ParseError("the subtitle file is empty: no cues")
-    title, warnings, lines = "", [], []
-    is_vtt = blocks[0][1][0].lstrip().startswith("WEBVTT")
-    if is_vtt:
-        blocks[:1] = _vtt_header(blocks[0])
-        title = blocks.pop(0)[1][0]
-    cues = 0
-    for position, block in blocks:
-        first = block[0].strip()
-        if re.match(r"^(NOTE|STYLE|REGION)\b", first):
-            note = _NOTE_TITLE.match(first)
-            if note and not title:
-                title = note.group(1).strip()
-            continue
-        timing = _timing_index(block, position)
-        if timing is None:
-            if not cues:
-                raise ParseError(
-                    "not a subtitle cue: expected a timing line such as "
-                    "'00:00:01,000 --> 00:00:04,000'",
-                    position=position,
-                )
-            warnings.append(
-                Warning("blank-line-in-cue", "a cue's text holds a blank line", position)
+    reader = _Reader()
+    if first[2][0].lstrip().startswith("WEBVTT"):
+        first = reader.header(*first)
+    if first is not None:
+        reader.chunk(*first)
+    for chunk in chunks:
+        reader.chunk(*chunk)
+    return reader.document()
+
+
+def _chunks(text: str) -> Iterator[_Chunk]:
+    """Runs of non-blank lines: (character offset, line number, lines)."""
+    line, last = 1, 0
+    for match in _CHUNK.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        yield match.start(), line, match.group().split("\n")
+
+
+@dataclass
+class _Cue:
+    start: float
+    end: float | None
+    lines: list[tuple[int, str]]  # (line number, source line) of its text
+
+
+@dataclass
+class _Piece:
+    """A block being built from a cue's lines."""
+
+    speaker: str
+    new_speaker: bool
+    texts: list[str]
+    first: int = 0  # the first and last line that gave it text
+    last: int = 0
+
+
+class _Reader:
+    """Walks the chunks in order; a cue is turned into blocks once its text is complete (a
+    blank line inside a cue's text continues the cue)."""
+
+    def __init__(self) -> None:
+        self.title = ""
+        self.blocks: list[Block] = []
+        self.consumed: list[tuple[int, str]] = []
+        self.cue: _Cue | None = None
+        self.cues = 0
+        self.previous: list[str] = []  # the last cue's lines, to recognise rolling captions
+        self.previous_end: float | None = None
+        self.pending_new = False  # a `>>` that ended a cue marks the next one's first block
+        self.warnings: list[Warning] = []
+
+    def header(self, position: int, line: int, lines: list[str]) -> _Chunk | None:
+        """Reads `WEBVTT 标题` and header fields; returns a cue glued to the header, if any."""
+        self.title = lines[0].strip()[len("WEBVTT") :].strip(" \t-–—:：")
+        self.consumed.append((line, "title" if self.title else "header"))
+        for index, raw in enumerate(lines[1:], start=1):
+            if _TIMING.match(raw):
+                has_id = index > 1 and not _HEADER_FIELD.match(lines[index - 1])
+                start = index - 1 if has_id else index
+                self.consumed.extend((line + i, "header") for i in range(1, start))
+                return position, line + start, lines[start:]
+            field = _HEADER_TITLE.match(raw.strip())
+            titled = bool(field) and not self.title
+            if titled:
+                self.title = field.group(1).strip()
+            self.consumed.append((line + index, "title" if titled else "header"))
+        return None
+
+    def chunk(self, position: int, line: int, lines: list[str]) -> None:
+        timing = 0
+        match = _TIMING.match(lines[0])
+        if match is None and lines[0].isdigit() and len(lines) > 1:  # an SRT cue number
+            timing, match = 1, _TIMING.match(lines[1])
+        if match is None:
+            if _NOT_A_CUE.match(lines[0].strip()):
+                return self._note(line, lines)
+            timing = _timing_index(lines, position)
+            if timing is None:
+                return self._continue(position, line, lines)
+            match = _TIMING.match(lines[timing])
+        self._flush()
+        if timing:
+            self.consumed.append((line, "cue number"))
+        self.consumed.append((line + timing, "cue timing"))
+        start, end = _times(match)
+        if end is None:
+            message = f"the cue at line {line + timing} ends before it starts; its end is left out"
+            at = position + sum(len(number) + 1 for number in lines[:timing])  # the timing line
+            self.warnings.append(Warning("cue-ends-before-start", message, at))
+        first = line + timing + 1
+        self.cue = _Cue(start, end, [(first + i, raw) for i, raw in enumerate(lines[timing + 1 :])])
+        self.cues += 1
+        return None
+
+    def _note(self, line: int, lines: list[str]) -> None:
+        """NOTE, STYLE and REGION blocks: no speech; `NOTE title: 标题` titles the file."""
+        note = _NOTE_TITLE.match(lines[0].strip())
+        if note and not self.title:
+            self.title = note.group(1).strip()
+            self.consumed.append((line, "title"))
+            line, lines = line + 1, lines[1:]
+        self.consumed.extend((line + i, "note") for i in range(len(lines)))
+
+    def _continue(self, position: int, line: int, lines: list[str]) -> None:
+        """Text after a blank line inside a cue belongs to that cue."""
+        if self.cue is None:
+            raise ParseError(
+                "not a subtitle cue: expected a timing line such as "
+                "'00:00:01,000 --> 00:00:04,000'",
+                position=position,
             )
-        else:
-            cues += 1
-            _check_timing(block[timing], position)
-        for raw in block[timing + 1 if timing is not None else 0 :]:
-            lines.extend(_cue_lines(raw, cues))
-    if not cues:
-        raise ParseError("no subtitle cues found (no timing line such as '00:00:01,000 --> ...')")
-    if not any(line.text for line in lines):
-        raise ParseError("the subtitle cues hold no text")
-    if not title:
-        title = UNTITLED
-        warnings.append(
-            Warning("missing-title", f"the subtitles name no title; using {UNTITLED!r}")
+        message = f"a cue's text holds a blank line (line {line - 1}); read as one cue"
+        self.warnings.append(Warning("blank-line-in-cue", message, position))
+        self.cue.lines.extend((line + i, raw) for i, raw in enumerate(lines))
+
+    def document(self) -> Document:
+        self._flush()
+        if not self.cues:
+            raise ParseError(
+                "no subtitle cues found (no timing line such as '00:00:01,000 --> ...')"
+            )
+        if not self.blocks:
+            raise ParseError("the subtitle cues hold no text")
+        repeats = sum(what == "repeated caption" for _, what in self.consumed)
+        if repeats:
+            message = f"rolling captions: {repeats} repeated lines left out, each kept once"
+            self.warnings.append(Warning("rolling-captions", message))
+        return Document(
+            blocks=tuple(self.blocks),
+            format=FORMAT,
+            title=self.title,
+            warnings=tuple(self.warnings),
+            consumed=tuple(self.consumed),
         )
-    speakers, turns = _turns(lines, warnings)
-    return Transcript(
-        title=title,
-        speakers=tuple(speakers),
-        turns=tuple(turns),
-        warnings=tuple(warnings),
-        format=FORMAT,
-    )
 
+    def _flush(self) -> None:
+        """The finished cue's blocks, after taking out what a rolling caption repeats."""
+        cue, self.cue = self.cue, None
+        if cue is None:
+            return
+        lines = []
+        for number, raw in cue.lines:
+            text = _clean(raw)
+            if text:
+                lines.append((number, raw, text, _line_key(raw, text) if "<" in raw else text))
+            else:  # nothing but markup: <i></i>, {\an8}
+                self.consumed.append((number, "markup"))
+        lines = self._unrolled(cue, lines)
+        if lines is None:
+            return
+        for piece in _pieces(lines, self.consumed):
+            text = _joined(piece.texts)
+            if not text:
+                self.pending_new = self.pending_new or piece.new_speaker
+                continue
+            self.blocks.append(
+                Block(
+                    kind=PARAGRAPH,
+                    text=text,
+                    line=piece.first,
+                    lines=piece.last - piece.first + 1,
+                    gap=False,
+                    start=cue.start,
+                    end=cue.end,
+                    speaker=piece.speaker,
+                    new_speaker=piece.new_speaker or self.pending_new,
+                )
+            )
+            self.pending_new = False
 
-def _vtt_header(block: tuple[int, list[str]]) -> list[tuple[int, list[str]]]:
-    """The title found in the header (`WEBVTT 标题` or a `Title:` line) as a one-line block, then
-    any cue glued to the header without a blank line."""
-    position, lines = block
-    title = lines[0].strip()[len("WEBVTT") :].strip(" \t-–—:：")
-    for index, line in enumerate(lines[1:], start=1):
-        if _TIMING.match(line):
-            start = index - 1 if index > 1 and "-->" not in lines[index - 1] else index
-            return [(position, [title]), (position, lines[start:])]
-        header = _HEADER_TITLE.match(line.strip())
-        if header and not title:
-            title = header.group(1).strip()
-    return [(position, [title])]
+    def _unrolled(self, cue: _Cue, lines: list) -> list | None:
+        """The cue's lines without those repeating the previous cue's last ones; None when the
+        cue repeats the previous one whole, right after it (that block then ends later)."""
+        keys = [line[3] for line in lines]
+        repeated = _repeated(self.previous, keys)
+        if keys:
+            self.previous = keys
+        if repeated and repeated == len(keys):  # the whole cue again
+            if self._follows(cue):
+                self.consumed.extend((line[0], "repeated caption") for line in lines)
+                self.blocks[-1] = replace(self.blocks[-1], end=cue.end)
+                self.previous_end = cue.end
+                return None
+            repeated = 0  # said again later: speech, not a rolling caption
+        self.consumed.extend((line[0], "repeated caption") for line in lines[:repeated])
+        self.previous_end = cue.end
+        return lines[repeated:]
 
-
-def _blocks(text: str) -> list[tuple[int, list[str]]]:
-    """Groups of non-blank lines, each with the character offset where it starts."""
-    blocks, current, start, offset = [], [], 0, 0
-    for line in text.split("\n"):
-        if line.strip():
-            if not current:
-                start = offset
-            current.append(line)
-        elif current:
-            blocks.append((start, current))
-            current = []
-        offset += len(line) + 1
-    if current:
-        blocks.append((start, current))
-    return blocks
+    def _follows(self, cue: _Cue) -> bool:
+        """A whole repeat is a rolling caption only right after the cue it repeats."""
+        end = self.previous_end
+        return bool(self.blocks) and end is not None and cue.start <= end + ROLLING_GAP
 
 
 def _timing_index(block: list[str], position: int) -> int | None:
@@ -158,104 +303,124 @@ def _timing_index(block: list[str], position: int) -> int | None:
     return None
 
 
-def _check_timing(line: str, position: int) -> None:
-    match = _TIMING.match(line)
-    groups = match.groups()
-    for minutes, seconds in ((groups[1], groups[2]), (groups[5], groups[6])):
-        if int(minutes) > 59 or int(seconds) > 59:
-            raise ParseError(f"broken timestamp line {line.strip()!r}", position=position)
+def _times(match: re.Match[str]) -> tuple[float, float | None]:
+    """Start and end in seconds (the pattern already refused minutes or seconds above 59)."""
+    hours, minutes, seconds, fraction, hours2, minutes2, seconds2, fraction2 = match.groups()
+    start = _seconds(hours, minutes, seconds, fraction)
+    end = _seconds(hours2, minutes2, seconds2, fraction2)
+    return start, (end if end >= start else None)
 
 
-def _cue_lines(raw: str, cue: int) -> list[_Line]:
-    """One cue line, split at voice tags, with tags stripped and any `名：` prefix noted."""
-    pieces: list[_Line] = []
-    voices = list(_VOICE.finditer(raw))
-    if voices:
-        if raw[: voices[0].start()].strip():
-            pieces.append(_Line(raw[: voices[0].start()], cue=cue))
-        for voice, following in zip(voices, [*voices[1:], None], strict=True):
-            end = following.start() if following else len(raw)
-            name = _clean(voice.group(1) or "") or None
-            prefixed = vocab.role_prefix(name) if name else None  # <v 主持人 王芳>
-            role = prefixed[1] if prefixed else ""
-            name = prefixed[0] if prefixed else name
-            pieces.append(_Line(raw[voice.end() : end], voice=name, label_role=role, cue=cue))
-    else:
-        pieces.append(_Line(raw, cue=cue))
-    for piece in pieces:
-        piece.text = _clean(piece.text)
-        label = _LABEL.match(piece.text)
-        if piece.voice is None and label and label.end() < len(piece.text):
-            name = label.group("name") + label.group("seat")
-            if label.group("name") not in vocab.CREDIT_WORDS and not _NOT_NAME & set(name):
-                piece.label, piece.prefix = name, label.group()
-                piece.text = piece.text[label.end() :]
-                piece.label_role = vocab.role_of_word(label.group("role") or "") or ""
-    return [piece for piece in pieces if piece.text]
+def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str | None) -> float:
+    whole = (int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)
+    return (whole * 1000 + (int(fraction.ljust(3, "0")) if fraction else 0)) / 1000
+
+
+def _line_key(raw: str, text: str) -> str:
+    """A cue line as shown (tags removed), with its voices: what a rolling caption repeats."""
+    if "<" in raw:
+        voices = [voice.group(1) or "" for voice in _VOICE.finditer(raw)]
+        if voices:
+            return text + "\0" + "\0".join(voices)
+    return text
+
+
+def _repeated(previous: list[str], keys: list[str]) -> int:
+    """How many of a cue's first lines repeat the previous cue's last lines (a caption rolls
+    up a few lines at most; looking further would make long cues quadratic)."""
+    if not keys or keys[0] not in previous[-MAX_ROLLED:]:
+        return 0
+    for count in range(min(len(previous), len(keys), MAX_ROLLED), 0, -1):
+        if keys[:count] == previous[-count:]:
+            return count
+    return 0
+
+
+def _pieces(lines: list[tuple[int, str, str, str]], consumed: list) -> list[_Piece]:
+    """A cue's lines cut where the speaker may change: a voice, a diarization prefix, a `>>`,
+    or a later line that may open with a `名：` label (the block inherits the cue's voice)."""
+    if len(lines) == 1:  # the usual cue: one line, no voice tag, no `>>`
+        number, raw, clean, _ = lines[0]
+        text, speaker = _diarized(clean)
+        if text and "<" not in raw and ">>" not in clean:
+            return [_Piece(speaker, False, [text], number, number)]
+    pieces: list[_Piece] = []
+    for index, (number, raw, clean, _) in enumerate(lines):
+        took_text = False
+        for voice, part, line_start in _voice_parts(raw, clean):
+            for text, marked in _turn_marks(part):
+                text, diarized = _diarized(text)
+                current = pieces[-1] if pieces else None
+                if marked or current is None or diarized not in ("", current.speaker):
+                    inherited = "" if marked or current is None else current.speaker
+                    pieces.append(_Piece(diarized or voice or inherited, marked, []))
+                elif voice and voice != current.speaker:
+                    pieces.append(_Piece(voice, False, []))
+                elif line_start and index and _MAYBE_LABEL.match(text):
+                    pieces.append(_Piece(current.speaker, False, []))
+                if text:
+                    piece = pieces[-1]
+                    piece.texts.append(text)
+                    piece.first, piece.last = piece.first or number, number
+                    took_text = True
+        if not took_text:
+            consumed.append((number, "speaker change"))
+    return pieces
+
+
+def _voice_parts(raw: str, clean: str) -> list[tuple[str | None, str, bool]]:
+    """A line cut at its voice tags: (voice name or None, text without tags, starts the line)."""
+    voices = list(_VOICE.finditer(raw)) if "<" in raw else []
+    if not voices:
+        return [(None, clean, True)]
+    parts: list[tuple[str | None, str, bool]] = []
+    if raw[: voices[0].start()].strip():
+        parts.append((None, _clean(raw[: voices[0].start()]), True))
+    for voice, following in zip(voices, [*voices[1:], None], strict=True):
+        end = following.start() if following else len(raw)
+        name = " ".join((voice.group(1) or "").split()) or None
+        parts.append((name, _clean(raw[voice.end() : end]), not parts))
+    return parts
+
+
+def _turn_marks(text: str) -> list[tuple[str, bool]]:
+    """A line cut at `>>` speaker changes: (text, a `>>` opens it)."""
+    if ">>" not in text:
+        return [(text, False)]
+    mark = _TURN_MARK.match(text)
+    if mark:
+        text = text[mark.end() :]
+    marked = bool(mark)
+    if ">>" not in text:
+        return [(text, marked)]
+    parts = _MID_TURN_MARK.split(text)
+    return [(parts[0], marked), *((part, True) for part in parts[1:])]
+
+
+def _diarized(text: str) -> tuple[str, str]:
+    """`[SPEAKER_00]: text` → (text, SPEAKER_00); whisper.cpp's `(speaker 0)` too."""
+    if not text.startswith(("[", "(", "S", "s")):
+        return text, ""
+    match = _DIARIZED.match(text)
+    if not match:
+        return text, ""
+    speaker = next(group for group in match.groups() if group)
+    return text[match.end() :], "" if speaker.endswith("?") else speaker
 
 
 def _clean(text: str) -> str:
-    return " ".join(html.unescape(_TAG.sub("", text)).split())
+    if "<" in text or "{" in text:
+        text = _TAG.sub("", text)
+    return " ".join(html.unescape(text).split())
 
 
-def _accepted_labels(lines: list[_Line]) -> set[str]:
-    """Labels naming a role word, or labelling two cues or more."""
-    counts = Counter(name for name, _ in {(line.label, line.cue) for line in lines if line.label})
-    with_role = {line.label for line in lines if line.label and line.label_role}
-    return {
-        name
-        for name, count in counts.items()
-        if count >= 2 or name in with_role or vocab.role_of_word(_seatless(name))
-    }
-
-
-def _turns(lines: list[_Line], warnings: list[Warning]) -> tuple[list[Speaker], list[Turn]]:
-    accepted = _accepted_labels(lines)
-    speakers: dict[str, Speaker] = {}
-    turns: list[tuple[str, str]] = []
-    for line in lines:
-        name = line.voice or (line.label if line.label in accepted else None)
-        text = line.text
-        if line.label and name is None:  # a prefix that is no speaker stays part of the text
-            text = line.prefix + line.text
-        if name is None:
-            name = turns[-1][0] if turns else UNKNOWN_SPEAKER
-        if name not in speakers:
-            speakers[name] = Speaker(name=name, role=_role(name, line))
-        if turns and turns[-1][0] == name:
-            turns[-1] = (name, _join(turns[-1][1], text))
-        else:
-            turns.append((name, text))
-    if UNKNOWN_SPEAKER in speakers and len(speakers) > 1:
-        warnings.append(
-            Warning("unknown-speaker", f"text before the first speaker label is {UNKNOWN_SPEAKER}")
-        )
-    return list(speakers.values()), [
-        Turn(
-            number=index,
-            speaker=name,
-            text=text,
-            stage_directions=vocab.stage_directions(text),
-        )
-        for index, (name, text) in enumerate(turns, start=1)
-    ]
-
-
-def _role(name: str, line: _Line) -> str:
-    if name == UNKNOWN_SPEAKER:
-        return "other"
-    if line.label_role and name in (line.label, line.voice):
-        return line.label_role
-    return vocab.role_of_word(_seatless(name)) or "guest"
-
-
-def _seatless(name: str) -> str:
-    """提问者2 → 提问者, Audience Member 1 → Audience Member."""
-    return name.rstrip("0123456789").rstrip()
-
-
-def _join(before: str, after: str) -> str:
+def _joined(texts: list[str]) -> str:
     """No space between Chinese text, one between Latin words."""
-    if _CJK_EDGE.match(before[-1:]) or _CJK_EDGE.match(after[:1]):
-        return before + after
-    return f"{before} {after}"
+    if len(texts) == 1:
+        return texts[0]
+    parts: list[str] = []
+    for text in texts:
+        if parts and not (_CJK_EDGE.match(parts[-1][-1]) or _CJK_EDGE.match(text[0])):
+            parts.append(" ")
+        parts.append(text)
+    return "".join(parts)

@@ -39,6 +39,11 @@ class Speaker:
     handle: str = ""
     bio: str = ""
     slug: str = ""  # only when the source names one (our JSON export)
+    # A label that names no one yet (说话人1, Speaker 3, SPEAKER_00, 提问者1, a bare 主持人): a
+    # speaker of this one event, never matched to a person of another event.
+    placeholder: bool = False
+    # Other ways the source wrote this speaker's label (王王明, 赵-芳, 陳怡君 for 陈怡君).
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,9 @@ class Turn:
     stage_directions: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     published: bool = True
+    start: float | None = None  # seconds into the recording where the turn begins
+    end: float | None = None  # and where it ends, when the source says
+    translation: str = ""  # the same turn in the source's other language (bilingual files)
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,26 @@ class Warning:
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """A source line that is in no quote, title or metadata field, and why (a caption, a
+    credit, an image, the promotion after the transcript...). `line` counts from 1."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A label written another way than the speaker's usual one, merged into that speaker:
+    王王明 → 王明 in `turns` turns."""
+
+    label: str
+    speaker: str
+    turns: int
+
+
+@dataclass(frozen=True)
 class Transcript:
     title: str
     speakers: tuple[Speaker, ...]
@@ -109,6 +137,8 @@ class Transcript:
     tags: tuple[str, ...] = ()
     redirects: tuple[Redirect, ...] = ()
     warnings: tuple[Warning, ...] = field(default=(), compare=False)
+    dropped: tuple[Dropped, ...] = field(default=(), compare=False)
+    variants: tuple[Variant, ...] = field(default=(), compare=False)
     format: str = ""
     checksum: str = ""  # sha256 of the source, set by the loader
 

@@ -17,7 +17,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from . import vocabulary as vocab
-from .transcript import ParseError, Part, Speaker, Topic, Transcript, Turn, Warning
+from .assemble import assemble
+from .blocks import HEADING, PARAGRAPH, Block, Document
+from .transcript import Dropped, ParseError, Speaker, Transcript, Warning
 
 FORMAT = "zhihu"
 
@@ -69,53 +71,79 @@ def looks_like(text: str) -> bool:
     return len(body) >= 0.6 * len(text.strip()) and len(re.findall(vocab.COLON, body)) >= 2
 
 
-def parse(text: str) -> Transcript:
+def read(text: str) -> Document:
+    """The dump as blocks: part and question headings, one paragraph per turn with the speaker
+    its label names (found by the guest list's names, inside the one long line), sub-headings;
+    the guest list as declared speakers; the head and footer as metadata."""
     lines = text.split("\n")
     body_index, body = _body_line(lines)
-    title_line = next((line.strip() for line in lines[:body_index] if line.strip()), "")
-    head = [line.strip() for line in lines[1 + _index_of(lines, title_line) : body_index]]
-    tail_lines = lines[body_index + 1 :]
+    title_index = next((i for i in range(body_index) if lines[i].strip()), None)
+    if title_index is None:
+        raise ParseError("no title line before the transcript", position=0)
+    title_line = lines[title_index].strip()
+    head = [
+        (i + 1, lines[i].strip()) for i in range(title_index + 1, body_index) if lines[i].strip()
+    ]
 
     guests, guest_start, guest_end = _guest_list(body)
     speakers = _roster(guests)
-    label_re = _label_pattern(speakers)
-    boundaries = _boundaries(body, guest_end, label_re)
+    boundaries = _boundaries(body, guest_end, _label_pattern(speakers))
     if not any(b.kind == "label" for b in boundaries):
         raise ParseError(
             "no speaker turns found: no '名:' label of a listed guest or a role word "
             "(主持人, 观众, 嘉宾...) in the text"
         )
-    if not title_line:
-        raise ParseError("no title line before the transcript", position=0)
-    walk = _Walk(body, boundaries, speakers)
+    walk = _Walk(body, boundaries, speakers, line=body_index + 1)
     walk.run()
-    if not walk.turns:  # labels, but none followed by any text
-        raise ParseError(
-            "no speaker turns found: every '名:' label is followed by no text",
-            position=boundaries[0].start,
-        )
-
     title, series = _title_and_series(title_line)
-    footer = body[walk.footer_start :] + "\n" + "\n".join(tail_lines)
+    tail = [
+        (i + 1, lines[i].strip()) for i in range(body_index + 1, len(lines)) if lines[i].strip()
+    ]
+    footer = body[walk.footer_start :] + "\n" + "\n".join(line for _, line in tail)
     source = _SOURCE.search(footer)
     author = _AUTHOR.search(footer)
-    intro_parts = [line for line in head if line and not _META_LINE.search(line)]
-    intro_parts.append(body[:guest_start].strip())
-    return Transcript(
+    intro = [line for _, line in head if not _META_LINE.search(line)]
+    intro.append(body[:guest_start].strip())
+    dropped = list(walk.dropped)
+    if body[walk.footer_start :].strip():
+        dropped.append(Dropped(body_index + 1, body[walk.footer_start :].strip(), FOOTER))
+    dropped += [Dropped(number, line, _tail_reason(line, title_line)) for number, line in tail]
+    return Document(
+        blocks=tuple(walk.blocks),
+        format=FORMAT,
         title=title,
         series=series,
-        date=_date(head),
+        date=_date([line for _, line in head]),
         organizer=author.group("name") if author else "",
         source_name=source.group("name") if source else "",
         source_url=_url(source.group("url")) if source and source.group("url") else "",
-        intro="\n".join(part for part in intro_parts if part),
-        speakers=tuple(walk.used_speakers()),
-        parts=tuple(walk.parts),
-        topics=tuple(walk.topics),
-        turns=tuple(walk.turns),
+        intro="\n".join(part for part in intro if part),
+        speakers=tuple(_listed(speakers)),
+        dropped=tuple(dropped),
         warnings=tuple(walk.warnings),
-        format=FORMAT,
+        consumed=((title_index + 1, "title"), *((n, "metadata") for n, _ in head)),
     )
+
+
+FOOTER = "footer after the transcript (its source and author are kept as metadata)"
+
+
+def _tail_reason(line: str, title_line: str) -> str:
+    """What the lines after the dump's body are: the title again, related links, a summary."""
+    if line == title_line:
+        return "the title repeated after the transcript"
+    if any(marker in line for marker in vocab.FOOTER_MARKERS):
+        return "related links after the transcript"
+    return "summary after the transcript"
+
+
+def _listed(roster: dict[str, Speaker]) -> list[Speaker]:
+    """The guest list's people, each once, in list order."""
+    listed = []
+    for speaker in roster.values():
+        if speaker.handle and speaker not in listed:
+            listed.append(speaker)
+    return listed
 
 
 def _index_of(lines: list[str], stripped: str) -> int:
@@ -267,43 +295,65 @@ def _headings(body, start, pattern, stops, kind) -> list[_Boundary]:
 
 
 class _Walk:
-    """Goes through the boundaries in reading order, building parts, topics and turns."""
+    """Goes through the boundaries in reading order, turning them into blocks."""
 
-    def __init__(self, body: str, boundaries: list[_Boundary], roster: dict[str, Speaker]):
+    def __init__(self, body: str, boundaries: list[_Boundary], roster, *, line: int) -> None:
         self.body = body
         self.boundaries = boundaries
         self.roster = roster
-        self.parts: list[Part] = []
-        self.topics: list[Topic] = []
-        self.turns: list[Turn] = []
+        self.line = line
+        self.blocks: list[Block] = []
+        self.dropped: list[Dropped] = []
         self.warnings: list[Warning] = []
-        self.speakers: dict[str, Speaker] = {}
         self.footer_start = boundaries[-1].start
         self._turns_before_topic: dict[int, int] = {}
+        self._subheaded: set[int] = set()
 
     def run(self) -> None:
-        part = topic = None
+        part = 0
+        topic = False
         for boundary, following in zip(self.boundaries, self.boundaries[1:], strict=False):
             if boundary.kind == "part":
-                part, topic = boundary.number, None
-                self.parts.append(Part(boundary.number, boundary.value))
+                part, topic = boundary.number, False
+                self._heading(boundary.value, 2)
             elif boundary.kind == "question":
-                topic = self._add_topic(boundary.value, part, f"Q{boundary.number}")
+                topic = True
+                self._heading(f"Q{boundary.number}：{boundary.value}", 3)
             elif boundary.kind == "label":
                 text, tail = self._split_tail(boundary.end, following)
-                self._add_turn(boundary, text, part, topic)
+                self._turn(boundary, text)
+                if part and not topic and text:
+                    self._turns_before_topic[part] = self._turns_before_topic.get(part, 0) + 1
                 if tail and following.kind == "label":
-                    topic = self._add_topic(tail, part, "")
+                    topic = True
+                    self._heading(tail, 3, subheading=part)
                 elif tail:
-                    self.warnings.append(
-                        Warning(
-                            "caption",
-                            f"left out a caption or stray line after turn "
-                            f"{len(self.turns)}: {tail!r}",
-                            boundary.start,
-                        )
-                    )
+                    self.dropped.append(Dropped(self.line, tail, "caption or credit"))
         self._warn_glued_headings()
+
+    def _heading(self, text: str, level: int, subheading: int | None = None) -> None:
+        self.blocks.append(Block(HEADING, text, self.line, level=level))
+        if subheading is not None:
+            self._subheaded.add(subheading)
+
+    def _turn(self, boundary: _Boundary, text: str) -> None:
+        if not text:
+            self.warnings.append(
+                Warning(
+                    "empty-turn", f"label {boundary.value!r} is followed by no text", boundary.start
+                )
+            )
+            return
+        self.blocks.append(Block(PARAGRAPH, text, self.line, speaker=self._speaker(boundary.value)))
+
+    def _speaker(self, label: str) -> str:
+        """The speaker a label names: a listed guest (by name or handle) or a role word, which
+        with a seat number (观众2) is a placeholder of its own."""
+        word = label
+        while word not in self.roster:
+            word = word[:-1]  # the word may end in digits itself: the longest one wins
+        base = self.roster[word]
+        return label if word != label else base.name
 
     def _split_tail(self, start: int, following: _Boundary) -> tuple[str, str]:
         """A turn's text, and the short unpunctuated tail after its last sentence (a sub-heading
@@ -320,65 +370,22 @@ class _Walk:
             return raw, ""
         return raw[: last_end.end()].rstrip(), tail
 
-    def _add_turn(self, boundary: _Boundary, text: str, part, topic) -> None:
-        if not text:
-            self.warnings.append(
-                Warning(
-                    "empty-turn", f"label {boundary.value!r} is followed by no text", boundary.start
-                )
-            )
-            return
-        speaker = self._speaker(boundary.value)
-        self.turns.append(
-            Turn(
-                number=len(self.turns) + 1,
-                speaker=speaker.name,
-                text=text,
-                part=part,
-                topic=topic,
-                stage_directions=vocab.stage_directions(text),
-            )
-        )
-        if part is not None and topic is None:
-            self._turns_before_topic[part] = self._turns_before_topic.get(part, 0) + 1
-
-    def _speaker(self, label: str) -> Speaker:
-        # the label is a roster word and at most two seat digits; the word may end in digits
-        # itself (a guest list can name someone "1"), so the longest matching word wins
-        word = label
-        while word not in self.roster:
-            word = word[:-1]
-        base = self.roster[word]
-        if word != label:  # a numbered seat such as 提问者2 is a person of its own
-            base = Speaker(name=label, role=base.role)
-        return self.speakers.setdefault(base.name, base)
-
-    def _add_topic(self, title: str, part, label: str) -> int:
-        number = len(self.topics) + 1
-        self.topics.append(Topic(number=number, title=title, part=part, label=label))
-        return number
-
     def _warn_glued_headings(self) -> None:
         """A part that has sub-headings but whose first turns precede all of them most likely had
         its first sub-heading glued onto its title by the dump."""
-        with_subheadings = {t.part for t in self.topics if not t.label}
-        for part in self.parts:
-            before = self._turns_before_topic.get(part.number, 0)
-            if part.number in with_subheadings and before:
+        titles = [b.text for b in self.blocks if b.kind == HEADING and b.level == 2]
+        for number, title in enumerate(titles, start=1):
+            before = self._turns_before_topic.get(number, 0)
+            if number in self._subheaded and before:
                 self.warnings.append(
                     Warning(
                         "glued-heading",
-                        f"part {part.number} title {part.title!r} may end with a sub-heading "
+                        f"part {number} title {title!r} may end with a sub-heading "
                         f"glued onto it: its first {before} turn(s) come before any sub-heading; "
                         "split it by hand if so",
                     )
                 )
 
-    def used_speakers(self) -> list[Speaker]:
-        """Listed guests first (in guest-list order), then role speakers as they first speak."""
-        listed = []
-        for speaker in self.roster.values():
-            if speaker.handle and speaker not in listed:
-                listed.append(speaker)
-        spoken = [s for s in self.speakers.values() if s not in listed]
-        return listed + spoken
+
+def parse(text: str) -> Transcript:
+    return assemble(read(text))

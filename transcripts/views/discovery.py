@@ -34,7 +34,9 @@ class LatestEventsFeed(Feed):
 
     def item_description(self, event: Event) -> str:
         speakers = "、".join(
-            p.speaker.name for p in event.participations.all() if p.role != "audience"
+            p.speaker.name
+            for p in event.participations.all()
+            if p.role != "audience" and not p.speaker.placeholder
         )
         count = ngettext("%(count)s 段发言", "%(count)s 段发言", event.quote_count) % {
             "count": event.quote_count
@@ -96,8 +98,10 @@ class SpeakerSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
+        # named people only: a placeholder's page (说话人1 of one event) is not for search engines
         return (
-            Speaker.objects.filter(quotes__event__published=True, quotes__published=True)
+            Speaker.objects.named()
+            .filter(quotes__event__published=True, quotes__published=True)
             .distinct()
             .order_by("slug")
         )

@@ -18,12 +18,15 @@ from .caching import site_page
 
 @site_page
 def speaker_list(request):
-    return render(request, "transcripts/speaker_list.html", {"speakers": speakers_with_stats()})
+    # named people only: an event's placeholders (说话人1) are no one to look up across events
+    speakers = speakers_with_stats().named()
+    return render(request, "transcripts/speaker_list.html", {"speakers": speakers})
 
 
 @site_page
 def speaker_detail(request, slug: str):
-    # someone who appears at no published event has no public page (takedowns included)
+    # someone who appears at no published event has no public page (takedowns included); a
+    # placeholder has one (its event links to it), unlisted and not for search engines
     speaker = get_object_or_404(
         Speaker.objects.filter(participations__event__published=True).distinct(), slug=slug
     )

@@ -2,13 +2,17 @@
 
 Each event is imported in its own transaction: the same file twice is a no-op that says so,
 `--replace` re-imports an existing event in place, `--dry-run` parses and reports without
-writing, and `--report json` prints the parsed event(s) as JSON on stdout. Bad input gets one
-line on stderr naming the file and the problem, exit code 1, and an unchanged database.
+writing, and `--report json` prints the parsed event(s) as JSON on stdout. After each event the
+human output says what the importer decided beyond the counts: the placeholder speakers left
+for an editor to name (待命名), the label variants merged into a speaker, and the source lines
+left out of the event, counted by reason. Bad input gets one line on stderr naming the file
+and the problem, exit code 1, and an unchanged database.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,10 +21,14 @@ from tqdm import tqdm
 from transcripts import parsing
 from transcripts.event_export import report
 from transcripts.event_import import ImportConflict, ImportResult, event_import
+from transcripts.speaker_matching import is_placeholder
 
 
 class Command(BaseCommand):
-    help = "Import transcript files (the Zhihu text dump, or our JSON export) as events."
+    help = (
+        "Import transcript files as events: plain text, Markdown, Word (.docx), web pages "
+        "(.html), SRT/VTT subtitles, speech-recognition exports, or our JSON export."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -40,7 +48,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             default="auto",
-            choices=["auto", *parsing.FORMATS],
+            choices=["auto", *parsing.FORMAT_NAMES],
             help="input format (default: auto)",
         )
 
@@ -96,8 +104,23 @@ class Command(BaseCommand):
 
     def _say_dry_run(self, path: str, transcript: parsing.Transcript) -> None:
         self._out(f"{path}: dry run, nothing written: {_counts(transcript)}")
+        placeholders = [s.name for s in transcript.speakers if is_placeholder(s)]
+        self._say_decisions(placeholders, transcript.variants, transcript.dropped)
         for warning in transcript.warnings:
             self._out(self.style.WARNING(f"  warning: {warning.message}"))
+
+    def _say_decisions(self, placeholders, variants, dropped) -> None:
+        """What the importer decided that the counts do not show."""
+        if placeholders:
+            self._out(f"  待命名: {', '.join(placeholders)}")
+        for variant in variants:
+            self._out(f"  merged: {variant.label} → {variant.speaker} ({variant.turns} turns)")
+        if dropped:
+            reasons = Counter(line.reason for line in dropped)
+            self._out(
+                f"  dropped {len(dropped)} line{'s' if len(dropped) != 1 else ''}: "
+                + ", ".join(f"{reason} {n}" for reason, n in sorted(reasons.items()))
+            )
 
     def _say(self, path: str, result: ImportResult) -> None:
         event = result.event
@@ -120,6 +143,7 @@ class Command(BaseCommand):
                 f"  permalinks: {result.kept} quotes kept their numbers, {result.added} new, "
                 f"{result.retired} old numbers redirect"
             )
+        self._say_decisions(result.placeholders, result.variants, result.dropped)
         for warning in result.warnings:
             self._out(self.style.WARNING(f"  warning: {warning.message}"))
 

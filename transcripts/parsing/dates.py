@@ -1,0 +1,91 @@
+"""Dates as transcripts write them (2024-05-18, 2024/5/18, 2024年5月18日), read in one place
+for every format."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?")
+_TRAILING = re.compile(rf"[\s(（|｜—-]+{DATE.pattern}[)）]?$")
+_EDGES = " -—|｜:："
+
+
+def to_date(match: re.Match[str] | None) -> datetime.date | None:
+    """The calendar date a DATE match names; None for no match or an impossible date."""
+    if match is None:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in match.groups()[:3]))
+    except ValueError:
+        return None
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# June 12, 2024 / 12 June 2024
+_ENGLISH = re.compile(
+    rf"\b(?:(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
+    rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})\.?,?\s+(?P<year2>\d{{4}}))\b",
+    re.IGNORECASE,
+)
+
+
+def find_date(text: str) -> datetime.date | None:
+    """The first date anywhere in `text` (2024-06-12, 2024年6月12日, June 12, 2024)."""
+    found = to_date(DATE.search(text))
+    if found:
+        return found
+    match = _ENGLISH.search(text)
+    if not match:
+        return None
+    month = _MONTHS[(match.group("month") or match.group("month2")).lower()]
+    day = int(match.group("day") or match.group("day2"))
+    try:
+        return datetime.date(int(match.group("year") or match.group("year2")), month, day)
+    except ValueError:
+        return None
+
+
+def split_date(line: str) -> tuple[datetime.date | None, str]:
+    """`2024-05-18 标题` or `标题 2024-05-18` / `标题（2024年5月18日）` → (date, 标题); a line
+    without a date at either end is all title."""
+    line = line.strip()
+    match = DATE.match(line)
+    if match:
+        return to_date(match), line[match.end() :].strip(_EDGES) or line
+    match = _TRAILING.search(line)
+    if match and match.start() > 0:
+        return to_date(match), line[: match.start()].strip(_EDGES) or line
+    return None, line
+
+
+def from_value(value: object) -> datetime.date | None:
+    """A date from front matter: YAML gives a date, a datetime or a string."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        return to_date(DATE.match(value.strip()))
+    return None

@@ -1,0 +1,114 @@
+"""What is in a transcript file but is nobody's speech: captions and credits, images, links,
+separators, end markers, the promotion after the transcript, and the header a speech-recognition
+tool writes before it. One function per question, each answering with the reason an editor reads
+in the import report ("" when the block is ordinary text)."""
+
+from __future__ import annotations
+
+import re
+
+from . import blocks as kinds
+from . import vocabulary as vocab
+from .blocks import Block
+from .labels import is_credit
+
+CAPTION = "caption or credit"
+IMAGE = "image"
+LINK = "link"
+SEPARATOR = "separator"
+END = "end marker"
+AFTER_END = "after the end of the transcript"
+PROMOTION = "promotion after the transcript"
+HEADER = "speech-recognition header"
+KEYWORDS = "keywords from the speech-recognition header"
+
+_IMAGE_LINE = re.compile(
+    r"^\s*(?:!\[[^\]]*\]\([^)]*\)\s*)+$|^\s*[\[【(（]\s*(?:图片|圖片|图|圖|image|photo|img|视频|視頻)"
+    r"\s*[\]】)）]\s*$",
+    re.IGNORECASE,
+)
+_URL_LINE = re.compile(
+    r"^\s*(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\))(?:\s+(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\)))*\s*$"
+)
+# ▲ 图为… / ↑ 活动现场 / 图1：…: WeChat and print captions
+_CAPTION_MARK = re.compile(
+    r"^\s*(?:[▲△↑⬆︎▶▷]|图\s*\d+\s*[:：.、]|圖\s*\d+\s*[:：.、]|Figure\s+\d+"
+    r"|(?:photo|image|picture|illustration|video)\s+(?:by|via|from|courtesy|credit)\b)",
+    re.IGNORECASE,
+)
+_PROMOTION = re.compile(
+    r"^[\s▼▽↓⬇👇👆✦✧★☆※•·\-—_=~*#【\[（(]*(?:"
+    + "|".join(sorted(map(re.escape, vocab.PROMOTION_MARKERS), key=len, reverse=True))
+    + ")",
+    re.IGNORECASE,
+)
+# Phrases that mark a footer wherever they stand in a line after the last turn.
+_PROMOTION_ANYWHERE = re.compile(
+    r"二维码|二維碼|扫码|掃碼|qr code|转载请|轉載請|转载须|轉載須|许可协议|許可協議|版权|版權"
+    r"|整理不易|点个赞|點個讚|点赞|點讚|点个在看|關注我們|关注我们|公众号|公眾號|cc by",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\d+\s*(?:小时|小時|分钟|分鐘|秒|hours?|hrs?|minutes?|mins?|seconds?|secs?)\b|\d{1,2}:\d{2}:\d{2}"
+    r"|(?:时长|時長|duration|length)\s*[:：]?\s*\d",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+_HEADER_MARK = re.compile(
+    r"^\s*(?:文字记录|文字記錄|转写文本|轉寫文本|转写结果|轉寫結果|录音转文字|錄音轉文字|全文记录"
+    r"|transcript|full transcript)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+_KEYWORDS = re.compile(
+    r"^\s*(?:关键词|關鍵詞|关键字|關鍵字|keywords?)\s*[:：]\s*(?P<rest>.*)$", re.IGNORECASE
+)
+
+
+_APP_NOTICE = re.compile(
+    r"^\S.{0,40}?\s(?:started|stopped|paused|resumed) (?:transcription|recording|transcribing)\.?$"
+    r"|^\S.{0,40}?\s(?:joined|left) the (?:meeting|call)\.?$"
+    r"|(?:开始|停止|暂停|结束|開始|停止|暫停|結束)(?:录制|錄製|转写|轉寫|录音|錄音)$"
+    r"|(?:加入|离开|離開|退出)了?(?:会议|會議)$",
+    re.IGNORECASE,
+)
+APP_NOTICE = "meeting app notice"
+
+
+def reason(block: Block) -> str:
+    """Why this block is not speech wherever it stands, or ""."""
+    if _APP_NOTICE.search(block.text.strip()) and len(block.text) < 80:
+        return APP_NOTICE
+    if block.kind == kinds.IMAGE or _IMAGE_LINE.match(block.text):
+        return IMAGE
+    if block.kind == kinds.CAPTION or is_credit(block.text) or _CAPTION_MARK.match(block.text):
+        return CAPTION
+    if block.kind == kinds.RULE:
+        return SEPARATOR
+    if block.link_only or _URL_LINE.match(block.text):
+        return LINK
+    if vocab.END_MARKER.match(block.text):
+        return END
+    return ""
+
+
+def is_promotion(block: Block) -> bool:
+    """A line that begins the subscribe/scan-the-code tail of an article."""
+    text = block.text.strip()
+    return bool(_PROMOTION.match(text) or (len(text) < 120 and _PROMOTION_ANYWHERE.search(text)))
+
+
+def is_recording_line(text: str) -> bool:
+    """`2024年5月18日 下午 2:00|1小时 12分钟 5秒`: the date and length of a recording, as
+    speech-recognition exports open."""
+    return bool(_DATE.search(text) and _DURATION.search(text) and len(text) < 80)
+
+
+def is_header_mark(text: str) -> bool:
+    """`文字记录:` / `Transcript`: the line after which a recognition export's text starts."""
+    return bool(_HEADER_MARK.match(text))
+
+
+def keywords(text: str) -> str | None:
+    """The keywords of a `关键词: 大模型、数据` line ("" when they follow on the next lines)."""
+    match = _KEYWORDS.match(text)
+    return match.group("rest").strip() if match else None

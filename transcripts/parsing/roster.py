@@ -1,0 +1,382 @@
+"""The roster: which labels name real speakers, and who they are, decided once over the whole
+file for every format. A container gives blocks, `labels.read_label` reads the label opening
+each; the assembler then only asks `Roster.at(index)`.
+
+Which labels name speakers (`find_speakers`): a label that reads like a name and has one of
+  1. a role word or a placeholder (主持人, 观众, 说话人1, Speaker 3, SPEAKER_00, 问/答);
+  2. a declaration: front matter, a guest list, or the container itself (voice tags, JSON);
+  3. a time beside it, as speech-recognition exports write every label;
+  4. a second use as a label in the file, or a variant of an accepted label (below);
+  5. the style of accepted labels (【名】, capitals, a heading or a line of its own, bold),
+     or, used once in a plain `名：`, the look of a personal name (a common surname and one or
+     two more characters; capitalised Latin words).
+A prose article with `他说：` or a one-off `原因是：` therefore never yields speakers.
+
+Variants: labels that differ only by width, case, inner spaces, hyphens or middle dots, a
+doubled character, Traditional/Simplified form, an honorific (老师, 先生) or a short group
+before the name (调研组 刘洋) are one speaker, named as the most frequent form; the unnamed
+host's words (主持, 主持人, Host) are one host. Every merge is reported (`Variant`).
+
+Roles: declared roles first, then what the labels say (`名（主持）`, `主持人 名`, `采访人`,
+`受访人`), then role words; everyone else is a guest. A bare role word (主持人, 问, 答) stands
+for the one named speaker holding that role, when there is exactly one; otherwise it is a
+placeholder speaker of its own. At most one host: later hosts become "other", with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+
+from . import blocks as kinds
+from . import vocabulary as vocab
+from .blocks import Block
+from .labels import (
+    CJK,
+    LATIN_NAME,
+    LEADING_TIME,
+    MAX_BARE_NAME,
+    PLACEHOLDER,
+    Label,
+    placeholder_name,
+    placeholder_role,
+    read_label,
+    seat,
+    strongly_name_like,
+    variant_key,
+)
+from .transcript import Speaker, Variant, Warning
+
+MIN_REPEATS = 2
+
+
+@dataclass
+class Roster:
+    """Who speaks where: block index → (speaker name, label), the speakers by name in the
+    order they first speak, the label variants merged, and warnings for the editor."""
+
+    at_block: dict[int, tuple[str, Label]] = field(default_factory=dict)
+    speakers: dict[str, Speaker] = field(default_factory=dict)
+    variants: list[Variant] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+
+    def at(self, index: int) -> tuple[Speaker, Label] | None:
+        found = self.at_block.get(index)
+        return (self.speakers[found[0]], found[1]) if found else None
+
+
+_LABEL_KINDS = (kinds.PARAGRAPH, kinds.HEADING, kinds.QUOTE)
+
+
+def candidates(blocks: Sequence[Block], skip: Collection[int] = ()) -> dict[int, Label]:
+    """The label each block opens with, before deciding which name real speakers."""
+    found = {}
+    for index, block in enumerate(blocks):
+        if index in skip:
+            continue
+        if block.speaker:
+            found[index] = _container_label(block)
+            continue
+        if block.kind not in _LABEL_KINDS or not block.text or not _may_open_label(block.text):
+            continue
+        label = read_label(block.text)
+        if label is None:
+            continue
+        if block.kind == kinds.HEADING:
+            if label.style not in ("alone", "bare", "timed") or label.text:
+                continue  # `## 张三：AI 的未来` is a talk's title, not a label
+            label = replace(label, style="heading" if label.style != "bare" else "heading-bare")
+        if block.new_speaker:
+            label = replace(label, style="container")  # `>> Dev:` the container says so
+        bold = bool(block.lead) and _covers(block.lead, label)
+        if label.style == "bare" and _timed_speech(blocks, index + 1):
+            label = replace(label, style="timed")  # Lex Fridman / (00:01:05) So…
+        found[index] = replace(label, bold=bold) if bold else label
+    return found
+
+
+def _may_open_label(text: str) -> bool:
+    """Cheap test before the grammar: a label needs a colon, 【】 or a time near the start, or
+    the line is short enough to be a name alone."""
+    head = text[:120]
+    if "：" in head or ":" in head or "【" in head:
+        return True
+    first = text.split("\n", 1)[0]
+    return len(first) <= MAX_BARE_NAME + 62
+
+
+def _timed_speech(blocks: Sequence[Block], index: int) -> bool:
+    """The block opens with a time, as speech under a name line does in podcast transcripts."""
+    return index < len(blocks) and bool(LEADING_TIME.match(blocks[index].text))
+
+
+def _container_label(block: Block) -> Label:
+    name = re.sub(r"\s+", " ", block.speaker.strip())
+    placeholder = placeholder_name(name)
+    role = placeholder_role(placeholder) if placeholder else None
+    split = None if placeholder else (vocab.role_prefix(name) or vocab.role_suffix(name))
+    if split:
+        name, role = split[0], split[1]
+    return Label(
+        written=block.speaker,
+        name=placeholder or name,
+        role=role,
+        text=block.text,
+        style="container",
+        placeholder=bool(placeholder),
+        time=block.start,
+    )
+
+
+def _covers(lead: str, label: Label) -> bool:
+    """The bold run opening the block holds the label's name (**名**：, **名：**, and the
+    malformed **名（主持**）：)."""
+    lead = lead.strip().rstrip(":：").strip()
+    return bool(lead) and (label.written.startswith(lead) or lead.startswith(label.name))
+
+
+def find_speakers(
+    blocks: Sequence[Block], declared: Sequence[Speaker] = (), skip: Collection[int] = ()
+) -> Roster:
+    """Decide which labels name speakers (see the module rules) and who they are; blocks in
+    `skip` (a guest list, a header) are no one's label."""
+    found = candidates(blocks, skip)
+    accepted = _accepted(found, blocks, declared, skip)
+    groups = _groups(found, accepted, declared)
+    roster = Roster()
+    for index, label in sorted(found.items()):
+        canonical = groups.get(variant_key(label.name))
+        if canonical is None:
+            continue
+        roster.at_block[index] = (canonical, label)
+    _assign(roster, {s.name: s for s in declared})
+    roster.variants = _variants(found, roster)
+    return roster
+
+
+def _accepted(found: dict[int, Label], blocks, declared, skip) -> set[str]:
+    """Variant keys of the labels that name speakers (rules 1-5 of the module docstring)."""
+    declared_keys = {variant_key(s.name) for s in declared}
+    declared_keys |= {variant_key(s.handle) for s in declared if s.handle}
+    speaking = {
+        i: label for i, label in found.items() if _introduces_speech(label, i, found, blocks)
+    }
+    counts = Counter(variant_key(label.name) for label in speaking.values())
+    accepted = set()
+    for label in speaking.values():
+        key = variant_key(label.name)
+        if _strong(label) or key in declared_keys or _repeated(label, counts[key]):
+            accepted.add(key)
+    styles = {_style(label) for label in found.values() if variant_key(label.name) in accepted}
+    first = next((i for i, b in enumerate(blocks) if b.text and i not in skip), None)
+    for index, label in speaking.items():
+        if index == first and label.style in ("colon", "bare"):
+            continue  # a one-off label on the first line is the title: `Meetup: Notes`
+        if _one_off(label, styles, bool(accepted)):
+            accepted.add(variant_key(label.name))
+    return accepted
+
+
+def _strong(label: Label) -> bool:
+    """Rules 1-3: a placeholder or role word, the container's word, or a time beside it."""
+    return (
+        label.style in ("container", "timed")
+        or label.placeholder
+        or (label.role is not None and label.style != "bare")
+    )
+
+
+def _repeated(label: Label, count: int) -> bool:
+    """Rule 4: used twice; a name alone on its line, with no colon, must also read like one
+    (or come back a third time: a nickname such as 溪亭日暮)."""
+    if count < MIN_REPEATS:
+        return False
+    if label.style not in ("bare", "heading-bare"):
+        return True
+    return strongly_name_like(label.name) or bool(LATIN_NAME.match(label.name)) or count >= 3
+
+
+def _one_off(label: Label, styles: set[tuple], others: bool) -> bool:
+    """Rule 5: a label used once that is written like the accepted ones, or reads like a
+    personal name among other speakers."""
+    style = _style(label)
+    if style in styles and label.style not in ("colon", "bare", "heading-bare"):
+        return True  # 【名】, a heading or a line of its own, like the others
+    if style in styles and label.style == "colon" and (label.bold or style[2]):
+        return True  # **名**： or JANE DOE: among labels written the same way
+    if label.style in ("alone", "heading") and strongly_name_like(label.name):
+        return True
+    if label.style == "colon" and others and strongly_name_like(label.name):
+        return True
+    # Sam Altman (OpenAI): once, among other speakers
+    return label.style != "bare" and bool(label.note) and others and label.name[:1].isupper()
+
+
+def _introduces_speech(label: Label, index: int, found: dict[int, Label], blocks) -> bool:
+    """A name alone on its line, without a colon, is a label only when speech follows it."""
+    if label.style not in ("bare", "heading-bare"):
+        return True
+    following = index + 1
+    return following < len(blocks) and following not in found
+
+
+def _style(label: Label) -> tuple[str, bool, bool]:
+    letters = sum(c.isalpha() for c in label.name)
+    capitals = label.name.isascii() and letters >= 2 and label.name.isupper()
+    return (label.style, label.bold, capitals)
+
+
+def _groups(found: dict[int, Label], accepted: set[str], declared) -> dict[str, str]:
+    """Variant key → the speaker's name: the declared name, else the most frequent form."""
+    forms: dict[str, Counter] = {}
+    for label in found.values():
+        forms.setdefault(variant_key(label.name), Counter())[label.name] += 1
+    into = {key: key for key in forms if key in accepted}
+    _one_unnamed_per_role(found, forms, accepted, into)
+    for key in forms:
+        target = _prefixed(key, forms, accepted)
+        if target:
+            into[key] = target
+            if target in accepted:
+                forms[target].update(forms[key])
+    by_key = {variant_key(s.name): s.name for s in declared}
+    by_key.update({variant_key(s.handle): s.name for s in declared if s.handle})
+    return {
+        key: by_key.get(target) or forms[target].most_common(1)[0][0]
+        for key, target in into.items()
+    }
+
+
+def _one_unnamed_per_role(found, forms, accepted, into) -> None:
+    """主持 and 主持人 (or Host), 观众 and 听众, with no seat number: the one unnamed host, the
+    audience; named after the most frequent form."""
+    by_role: dict[str, list[str]] = {}
+    for label in found.values():
+        key = variant_key(label.name)
+        match = PLACEHOLDER.match(label.name)
+        if key in accepted and label.placeholder and match and not seat(match):
+            role = placeholder_role(label.name)
+            if role in ("host", "audience") and key not in by_role.setdefault(role, []):
+                by_role[role].append(key)
+    for keys in by_role.values():
+        main = max(keys, key=lambda k: sum(forms[k].values()))
+        for key in keys:
+            if key != main:
+                into[key] = main
+                forms[main].update(forms[key])
+
+
+def _prefixed(key: str, forms: dict[str, Counter], accepted: set[str]) -> str:
+    """`调研组 刘洋` beside a more frequent `刘洋`: a short group or title written before a known
+    name is the same speaker. The key of that name, or ""."""
+    if not CJK.search(key):
+        return ""
+    count = sum(forms[key].values())
+    for other in accepted:
+        known = other != key and len(other) >= 2 and bool(CJK.search(other))
+        prefixed = key.endswith(other) and len(key) - len(other) <= 4
+        if known and prefixed and sum(forms[other].values()) >= count:
+            return other
+    return ""
+
+
+def _assign(roster: Roster, declared: dict[str, Speaker]) -> None:
+    """Speakers in the order they first speak, with their roles; role words resolved."""
+    labels_of: dict[str, list[Label]] = {}
+    for name, label in roster.at_block.values():
+        labels_of.setdefault(name, []).append(label)
+    speakers = {
+        name: _speaker(name, found, declared.get(name)) for name, found in labels_of.items()
+    }
+    holders = {**declared, **speakers}  # a declared host may speak only as 主持人
+    _resolve_role_words(roster, speakers, holders, labels_of, declared)
+    _one_host(roster, speakers)
+    order = []
+    for _, (name, _) in sorted(roster.at_block.items()):
+        if name not in order:
+            order.append(name)
+    roster.speakers = {name: speakers.get(name) or holders[name] for name in order}
+
+
+def _speaker(name: str, labels: list[Label], known: Speaker | None) -> Speaker:
+    said = next((label.role for label in labels if label.role), None)
+    note = next((label.note for label in labels if label.note), "")
+    return Speaker(
+        name=name,
+        role=(known.role if known and known.role else None) or said or "guest",
+        handle=known.handle if known else "",
+        bio=(known.bio if known else "") or note,
+        placeholder=known is None and all(label.placeholder for label in labels),
+    )
+
+
+def _resolve_role_words(roster, speakers, holders, labels_of, declared) -> None:
+    """A bare 主持人 / 问 / 答 is the one named speaker whose role is said (by a label or a
+    declaration) to be that one."""
+    named = [
+        s
+        for s in holders.values()
+        if s.name in declared or not (s.placeholder or _is_role_word(s.name))
+    ]
+    for name, speaker in list(speakers.items()):
+        if name in declared or not _is_role_word(name) or speaker.role not in ("host", "guest"):
+            continue
+        if PLACEHOLDER.match(name) and seat(PLACEHOLDER.match(name)):
+            continue  # 说话人1 is someone; which someone, the editor says
+        said = [s for s in named if s.role == speaker.role and _said(s, labels_of, declared)]
+        if len(said) != 1:
+            continue
+        holder = said[0]
+        for index, (who, label) in list(roster.at_block.items()):
+            if who == name:
+                roster.at_block[index] = (holder.name, label)
+        del speakers[name]
+        speakers.setdefault(holder.name, holder)
+
+
+def _said(speaker: Speaker, labels_of, declared) -> bool:
+    """The speaker's role is said by a label or a declaration, not assumed by default."""
+    if speaker.name in declared and declared[speaker.name].role:
+        return True
+    return any(label.role == speaker.role for label in labels_of.get(speaker.name, ()))
+
+
+def _is_role_word(name: str) -> bool:
+    match = PLACEHOLDER.match(name)
+    word = match.group("word").strip() if match else name
+    return bool(vocab.role_of_word(word) or vocab.INTERVIEW_WORDS.get(name.lower()))
+
+
+def _one_host(roster: Roster, speakers: dict[str, Speaker]) -> None:
+    """The first host (by first label) stays host; any other becomes "other"."""
+    hosts = []
+    for _, (name, _) in sorted(roster.at_block.items()):
+        if name in speakers and speakers[name].role == "host" and name not in hosts:
+            hosts.append(name)
+    for name in hosts[1:]:
+        speakers[name] = replace(speakers[name], role="other")
+        roster.warnings.append(
+            Warning(
+                "second-host",
+                f"{name} is labelled as a host too; {hosts[0]} is the host, {name} is marked "
+                "as other",
+            )
+        )
+
+
+def _variants(found: dict[int, Label], roster: Roster) -> list[Variant]:
+    """Every way a label was written other than its speaker's name, with its count."""
+    counts: Counter = Counter()
+    for name, label in roster.at_block.values():
+        if label.style == "container":
+            continue
+        written = label.written
+        if written != name:
+            counts[(written, name)] += 1
+    for written, name in counts:
+        roster.speakers[name] = replace(
+            roster.speakers[name], aliases=(*roster.speakers[name].aliases, written)
+        )
+    return [Variant(written, name, turns) for (written, name), turns in counts.items()]
