@@ -342,3 +342,22 @@ def test_a_latin_first_name_used_once_among_other_speakers_is_a_speaker():
     )
     transcript = parse(text, format="plaintext")
     assert [t.speaker for t in transcript.turns] == ["Alice", "王磊", "Bob", "Alice", "王磊"]
+
+
+def test_square_bracketed_names_open_turns_and_bracketed_sounds_do_not():
+    text = (
+        "播客\n\n[王明] 大家好。\n\n[Music]\n\n[李华] 你好。\n\n[王明] 开始吧。\n\n"
+        "[笑] 好的。\n"
+    )
+    transcript = parse(text, format="plaintext")
+    assert [(t.speaker, t.text) for t in transcript.turns] == [
+        ("王明", "大家好。\n\n[Music]"),
+        ("李华", "你好。"),
+        ("王明", "开始吧。\n\n[笑] 好的。"),
+    ]
+
+
+def test_marks_copied_articles_put_before_labels_are_not_part_of_the_name():
+    text = "对谈\n\n▍王明：你好。\n\n● 李华：你好。\n\n▍王明：开始吧。\n\n- 李华：好。\n"
+    transcript = parse(text, format="plaintext")
+    assert [t.speaker for t in transcript.turns] == ["王明", "李华", "王明", "李华"]

@@ -53,7 +53,7 @@ _SOURCE = re.compile(rf"^\s*(?:来源|來源|source)\s*{vocab.COLON}\s*(?P<name>
 
 def assemble(document: Document) -> Transcript:
     """The transcript the blocks hold (see the module docstring)."""
-    return account(document)[0]
+    return account(document, placements=False)[0]
 
 
 @dataclass(frozen=True)
@@ -68,14 +68,15 @@ class Placement:
     number: int | None = None
 
 
-def account(document: Document) -> tuple[Transcript, list[Placement]]:
+def account(document: Document, *, placements: bool = True) -> tuple[Transcript, list[Placement]]:
     """The transcript, and where each of the document's blocks went (for the accounting that
-    proves nothing is lost)."""
+    proves nothing is lost; `placements=False` skips keeping them, for big imports)."""
     blocks = document.blocks
     front = Front(blocks)
     declared = _merge_declared(document.speakers, front.guests)
     roster = find_speakers(blocks, declared, skip={*front.consumed, *front.dropped})
     walk = _Walk(blocks, roster, front, declared_title=document.title or front.title)
+    walk.tracking = placements
     walk.run()
     translated = walk.pair_translations()
     if not walk.turns and roster.at_block:
@@ -137,7 +138,7 @@ def _merge_declared(declared, guests) -> tuple[Speaker, ...]:
 # The walk ----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Turn:
     speaker: str
     part: int | None
@@ -174,6 +175,7 @@ class _Walk:
         self.index = 0
         self.placed: dict[int, tuple[str, str, _Turn | None]] = {}
         self.merged: dict[int, _Turn] = {}  # id of a turn given again in another language
+        self.tracking = True  # keep where each block went (`placements`)
         self.ended = False
         self.tail = ""
         labelled = [i for i in roster.at_block]
@@ -226,7 +228,7 @@ class _Walk:
             for index, direction in self.pending:
                 last.chunks.append(_chunk(direction, PARAGRAPH_BREAK))
                 last.directions.append(direction)
-                self.placed[index] = ("quote", direction, last)
+                self._place("quote", direction, last, index)
 
     def pair_translations(self) -> dict[str, str]:
         """Turn pairs that give one turn twice, in Chinese and in the original language,
@@ -265,8 +267,9 @@ class _Walk:
             for index, (kind, text, turn) in sorted(self.placed.items())
         ]
 
-    def _place(self, kind: str, text: str, turn: _Turn | None = None) -> None:
-        self.placed[self.index] = (kind, text, turn)
+    def _place(self, kind: str, text: str, turn: _Turn | None = None, index=None) -> None:
+        if self.tracking:
+            self.placed[self.index if index is None else index] = (kind, text, turn)
 
     def _drop(self, block: Block, why: str) -> None:
         self.dropped.append(Dropped(block.line, block.text, why))
@@ -330,7 +333,7 @@ class _Walk:
         for index, direction in self.pending:
             turn.chunks.append(_chunk(direction, PARAGRAPH_BREAK))
             turn.directions.append(direction)
-            self.placed[index] = ("quote", direction, turn)
+            self._place("quote", direction, turn, index)
         self.pending = []
         self.open = turn
         return turn
@@ -452,7 +455,7 @@ class _Walk:
             self.warnings.append(Warning("empty-turn", message, turn.line))
             block = self.blocks[turn.block]
             self.dropped.append(Dropped(block.line, block.text, "speaker label with no speech"))
-            self.placed[turn.block] = ("dropped", block.text, None)
+            self._place("dropped", block.text, None, turn.block)
             return
         self.last = turn
         self.turns.append(turn)

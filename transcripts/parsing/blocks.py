@@ -25,7 +25,7 @@ RULE = "rule"  # a thematic break (---, ***, <hr>)
 KINDS = (PARAGRAPH, HEADING, QUOTE, IMAGE, CAPTION, RULE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One block of the source, in reading order.
 

@@ -46,13 +46,17 @@ NOT_NAMES = frozenset(
 )
 # English words that open a line with a colon without naming anyone (one-off labels only).
 COMMON_WORDS = frozenset(
-    """however so well also yes no okay ok first second third finally then now here there this
-    that these those but and or because why what how when where who which result results today
-    tomorrow yesterday remember important key takeaway takeaways lesson fact truth problem
-    solution goal idea plan point reason quote caveat spoiler hint correction clarification
-    definition rule rules principle tips hints pros cons meanwhile anyway actually basically
-    interesting sources references links resources thanks welcome hello hi translator editor
-    moderator""".split()
+    (
+        *("however", "so", "well", "also", "yes", "no", "okay", "ok", "first", "second", "third"),
+        *("finally", "then", "now", "here", "there", "this", "that", "these", "those", "but"),
+        *("and", "or", "because", "why", "what", "how", "when", "where", "who", "which", "result"),
+        *("results", "today", "tomorrow", "yesterday", "remember", "important", "key", "takeaway"),
+        *("takeaways", "lesson", "fact", "truth", "problem", "solution", "goal", "idea", "plan"),
+        *("point", "reason", "quote", "caveat", "spoiler", "hint", "correction", "clarification"),
+        *("definition", "rule", "rules", "principle", "tips", "hints", "pros", "cons", "meanwhile"),
+        *("anyway", "actually", "basically", "interesting", "sources", "references", "links"),
+        *("resources", "thanks", "welcome", "hello", "hi", "translator", "editor", "moderator"),
+    )
 )
 _THINKING = re.compile(
     r"我|你们|觉得|覺得|认为|認為|问题|問題|这个|這個|那个|那個|就是|因为|因為|所以|的|了|是|在|说"
@@ -113,10 +117,12 @@ _INTERVIEW_DOT = re.compile(r"^\s*(?P<name>[QAＱＡ问答問])[.．、]\s+(?=\S
 _LEAD_TIMED = re.compile(rf"^\s*[\[(（]?(?P<time>{TIME})[\])）]?\s+(?P<name>{_NAME})\s*$")
 _BARE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?:{_NOTE})?\s*$")
 _BRACKETED = re.compile(
-    r"^\s*【\s*(?P<name>[^【】()（）:：\n]{1,24}?)\s*"
-    r"(?:[(（](?P<note>[^()（）【】\n]{1,40})[)）]\s*)?】"
-    rf"\s*{vocab.COLON}?[ \t\u3000]*"
+    r"^\s*[【\[]\s*(?P<name>[^【】\[\]()（）:：\n]{1,24}?)\s*"
+    r"(?:[(（](?P<note>[^()（）【】\[\]\n]{1,40})[)）]\s*)?[】\]]"
+    rf"(?:\s*{vocab.COLON})?[ \t\u3000]*"
 )
+# marks that copied articles and lists put before a label
+_DECORATION = re.compile(r"^\s*(?:[▍▎▌▋■□◆◇●○•▶▷►➤➜→|｜]|[-*+]\s|—{1,2})\s*")
 # a time opening the speech itself: (00:01:02) So… / [01:02] 大家好
 LEADING_TIME = re.compile(rf"^\s*[\[(（](?P<time>{TIME})[\])）]\s*|^\s*(?P<plain>{TIME})\s+")
 _NOTE_PIECES = re.compile(r"[,，、;；/|｜]\s*|\s+(?=\d)")
@@ -129,7 +135,7 @@ _CREDIT_LINE = re.compile(
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_·・•‧.]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Label:
     """One speaker label as written; `text` is what follows it in the block."""
 
@@ -160,6 +166,7 @@ def is_credit(line: str) -> bool:
 def read_label(line: str) -> Label | None:
     """The label opening `line`, or the name standing alone on it; None otherwise."""
     first, _, more = line.partition("\n")
+    first = _DECORATION.sub("", first, count=1)  # ▍王明：, ● 王明：, - 王明：
     rest_lines = f"\n{more}" if more else ""
     alone = not more.strip()
     match = _LEAD_TIMED.match(first) if alone else None

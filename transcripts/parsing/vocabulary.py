@@ -227,7 +227,9 @@ STAGE_DIRECTION = re.compile(r"[(（【\[][^()（）【】\[\]]{1,30}[)）】\]]
 STAGE_WORDS = (
     *("笑", "掌声", "鼓掌", "音频", "视频", "停顿", "沉默", "众人", "全场", "现场"),
     *("掌聲", "影片", "視頻", "音頻", "停頓", "眾人", "全場", "現場"),
-    *("applause", "laugh", "laughter", "inaudible", "crosstalk", "pause"),
+    *("applause", "laugh", "laughter", "inaudible", "crosstalk", "pause", "music", "noise"),
+    *("silence", "cough", "sigh", "blank_audio", "背景音", "音乐", "音樂", "听不清", "聽不清"),
+    *("笑声", "笑聲", "咳嗽", "杂音", "雜音"),
 )
 
 _DIGITS = {
