@@ -345,10 +345,7 @@ def test_a_latin_first_name_used_once_among_other_speakers_is_a_speaker():
 
 
 def test_square_bracketed_names_open_turns_and_bracketed_sounds_do_not():
-    text = (
-        "播客\n\n[王明] 大家好。\n\n[Music]\n\n[李华] 你好。\n\n[王明] 开始吧。\n\n"
-        "[笑] 好的。\n"
-    )
+    text = "播客\n\n[王明] 大家好。\n\n[Music]\n\n[李华] 你好。\n\n[王明] 开始吧。\n\n[笑] 好的。\n"
     transcript = parse(text, format="plaintext")
     assert [(t.speaker, t.text) for t in transcript.turns] == [
         ("王明", "大家好。\n\n[Music]"),
@@ -361,3 +358,30 @@ def test_marks_copied_articles_put_before_labels_are_not_part_of_the_name():
     text = "对谈\n\n▍王明：你好。\n\n● 李华：你好。\n\n▍王明：开始吧。\n\n- 李华：好。\n"
     transcript = parse(text, format="plaintext")
     assert [t.speaker for t in transcript.turns] == ["王明", "李华", "王明", "李华"]
+
+
+def test_a_bold_name_alone_on_its_line_used_once_among_others_is_a_speaker():
+    text = (
+        "# 三人谈\n\n**王明**\n\n今天聊城市。\n\n**李华**\n\n我先说。\n\n**王明**\n\n好。\n\n"
+        "**第一点**\n\n是交通。\n\n**赵雪**\n\n我补充。\n"
+    )
+    transcript = parse(text, format="markdown")
+    assert [t.speaker for t in transcript.turns] == ["王明", "李华", "王明", "赵雪"]
+    assert "**第一点**" not in transcript.turns[2].text and "第一点" in transcript.turns[2].text
+
+
+def test_a_talk_with_one_declared_speaker_and_no_labels_is_their_speech():
+    text = (
+        "一场讲座\n\n主讲人：周汝清，北京某高校教授\n\n大家好，今天我讲老城。\n\n"
+        "老城最重要的是人。\n"
+    )
+    transcript = parse(text, format="plaintext")
+    assert [(t.speaker, t.text) for t in transcript.turns] == [
+        ("周汝清", "大家好，今天我讲老城。\n\n老城最重要的是人。")
+    ]
+    assert transcript.speaker("周汝清").bio == "北京某高校教授"
+
+
+def test_prose_without_labels_and_without_one_declared_speaker_is_refused():
+    with pytest.raises(ParseError, match="no speaker turns"):
+        parse("随笔\n\n他说：这件事要慢慢来。\n\n我想了很久。\n", format="plaintext")

@@ -77,6 +77,8 @@ def account(document: Document, *, placements: bool = True) -> tuple[Transcript,
     roster = find_speakers(blocks, declared, skip={*front.consumed, *front.dropped})
     walk = _Walk(blocks, roster, front, declared_title=document.title or front.title)
     walk.tracking = placements
+    if not roster.at_block and len(declared) == 1:
+        walk.sole = declared[0].name  # a talk: the one declared speaker says everything
     walk.run()
     translated = walk.pair_translations()
     if not walk.turns and roster.at_block:
@@ -176,6 +178,7 @@ class _Walk:
         self.placed: dict[int, tuple[str, str, _Turn | None]] = {}
         self.merged: dict[int, _Turn] = {}  # id of a turn given again in another language
         self.tracking = True  # keep where each block went (`placements`)
+        self.sole = ""  # the one declared speaker of a file without labels (a talk)
         self.ended = False
         self.tail = ""
         labelled = [i for i in roster.at_block]
@@ -412,6 +415,9 @@ class _Walk:
             self._drop(block, "quoted text between sections, outside any turn")
         elif self.last is not None:  # after a heading: the last speaker goes on
             turn = self._open(self.last.speaker, block, block.start)
+            self._append(turn, text, block)
+        elif self.sole and index > max(self.front.consumed, default=-1):
+            turn = self._open(self.sole, block, block.start)
             self._append(turn, text, block)
         elif block.start is not None or (
             block.kind == kinds.PARAGRAPH and index > self.first_label

@@ -91,7 +91,7 @@ def seat(match: re.Match[str]) -> str:
     return match.group("seat") or match.group("letter") or match.group("cjk_seat") or ""
 
 
-_NUMBERED_QUESTION = re.compile(r"^[QＱ]\s*\d{1,3}$")
+_NUMBERED_QUESTION = re.compile(r"^(?:[QＱ]\s*\d{1,3}|第[一二三四五六七八九十百\d]+.*)$")
 _HONORIFIC = re.compile(r"(?:老师|老師|先生|女士|小姐|博士|教授|同学|同學|总|總|院士)$")
 
 TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"

@@ -204,8 +204,10 @@ def _one_off(label: Label, styles: set[tuple], others: bool) -> bool:
     style = _style(label)
     if style in styles and label.style not in ("colon", "bare", "heading-bare"):
         return True  # 【名】, a heading or a line of its own, like the others
-    if style in styles and label.style == "colon" and (label.bold or style[2]):
-        return True  # **名**： or JANE DOE: among labels written the same way
+    if style in styles and (label.bold or style[2]):
+        return True  # **名**：, **名** alone, JANE DOE: among labels written the same way
+    if style in styles and label.style == "heading-bare" and strongly_name_like(label.name):
+        return True  # `### 王明` among other name headings
     if label.style in ("alone", "heading") and strongly_name_like(label.name):
         return True
     if label.style == "colon" and others and strongly_name_like(label.name):
