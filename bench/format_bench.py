@@ -1,16 +1,17 @@
 """How fast each transcript format parses, and how much memory a 50 MB transcript takes.
 
 Issue 6 asks that a 50 MB transcript import with bounded memory. For each format (zhihu,
-markdown, bold, plaintext, subtitles, json) this generates a realistic transcript of about
-50 MB from the seed's own sentences (fixed random seed; six speakers, parts and labels in that
-format's syntax), writes it to a temporary file and, in a fresh subprocess of the same python
-per format, times `transcripts.parsing.load(bytes)` (decode, detect, parse; no database), then
-parses again under `tracemalloc`. Prints characters per second and peak memory: Python
-allocations (tracemalloc) and resident-set growth (`resource.getrusage`) over the file's bytes
-already read. Goal: peak memory well under 10x the file size. Then times the full import
-(`event_import`, search indexing included) of one smaller generated Zhihu dump into a
-throwaway database. Before the big run each format is probed at two small sizes; a parser whose
-time would blow the budget is measured at the largest size that fits, and the table says so.
+markdown, bold, plaintext, dense plain text with no blank line, subtitles, json) this generates
+a realistic transcript of about 50 MB from the seed's own sentences (fixed random seed; six
+speakers, parts and labels in that format's syntax), writes it to a temporary file and, in a
+fresh subprocess of the same python per format, times `transcripts.parsing.load(bytes)` (decode,
+detect, parse; no database), then parses again under `tracemalloc`. Prints characters per second
+and peak memory: Python allocations (tracemalloc) and resident-set growth (`resource.getrusage`)
+over the file's bytes already read. Goal: peak memory well under 10x the file size. Then times
+the full import (`event_import`, search indexing included) of one smaller generated Zhihu dump
+into a throwaway database. Before the big run each format is probed at two small sizes; a parser
+whose time would blow the budget is measured at the largest size that fits, and the table says
+so.
 
     DJANGO_DEBUG=1 .venv/bin/python bench/format_bench.py [--mb 50] [--import-mb 5]
 
@@ -37,9 +38,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "demo-event-raw.txt"
-FORMATS = ("zhihu", "markdown", "bold", "plaintext", "subtitles", "json")
-# Bold labels are a way of writing Markdown, read by the Markdown reader.
-DETECTED_AS = {"bold": "markdown"}
+FORMATS = ("zhihu", "markdown", "bold", "plaintext", "dense", "subtitles", "json")
+# Bold labels are a way of writing Markdown, read by the Markdown reader; "dense" is plain text
+# with no blank line at all.
+DETECTED_AS = {"bold": "markdown", "dense": "plaintext"}
 MB = 1_000_000
 MEMORY_GOAL = 10  # peak memory / file size
 PARSE_BUDGET_S = 40  # per format and per parse; a slower parser is measured at a smaller size
@@ -251,6 +253,16 @@ def as_plaintext(parts) -> str:
     return "\n".join(out) + "\n"
 
 
+def as_dense(parts) -> str:
+    """Plain text with no blank line anywhere and every turn on one line (each paragraph of a
+    turn run together): the shape whose parse time once grew with the square of its length."""
+    out = ["2023-06-01 大模型训练和进化之路", "本文整理自 AI 盐沙龙圆桌讨论现场。"]
+    seen: set[int] = set()
+    for _number, _title, _topic, speaker, paragraphs in turns_of(parts):
+        out.append(f"{first_label(speaker, seen)}：{''.join(paragraphs)}")
+    return "\n".join(out) + "\n"
+
+
 def as_subtitles(parts) -> str:
     """SRT with `名：` on the first cue of a turn; one sentence per cue (no parts: SRT has none)."""
     out, cue, ms = [], 0, 500
@@ -314,6 +326,7 @@ WRITERS = {
     "markdown": as_markdown,
     "bold": as_bold,
     "plaintext": as_plaintext,
+    "dense": as_dense,
     "subtitles": as_subtitles,
     "json": as_json,
 }
