@@ -187,3 +187,25 @@ def test_raw_html_images_and_captions_in_markdown_are_not_speech():
         (7, "caption or credit"),
         (13, "caption or credit"),
     ]
+
+
+def test_hackmd_notes_as_g0v_writes_transcripts():
+    """HackMD's containers, table of contents, embeds, highlights, tags line and signed editor
+    notes are structure or metadata, never speech; TOML front matter works like YAML."""
+    text = (
+        '+++\ntitle = "開放政府座談"\ndate = 2024-01-20\n+++\n\n[TOC]\n\n{%youtube abc123 %}\n\n'
+        ":::info\n授權本文以 CC-BY 釋出\n:::\n\n**主持人**：各位好。\n\n"
+        "**唐鳳**：==開放政府==是一個過程。\n\n"
+        "> 這裡需要校對 [name=lanfon]\n\n**主持人**：謝謝。\n\n###### tags: `逐字稿` `g0v`\n"
+    )
+    transcript = parse(text)
+    assert (transcript.title, str(transcript.date)) == ("開放政府座談", "2024-01-20")
+    assert [(t.speaker, t.text) for t in transcript.turns] == [
+        ("主持人", "各位好。"),
+        ("唐鳳", "開放政府是一個過程。"),
+        ("主持人", "謝謝。"),
+    ]
+    assert transcript.tags == ("逐字稿", "g0v")
+    reasons = {d.text: d.reason for d in transcript.dropped}
+    assert reasons["{%youtube abc123 %}"] == "link"
+    assert reasons["這裡需要校對"] == "a note signed by one of the file's editors"

@@ -22,7 +22,8 @@ QUOTE = "quote"  # a block quote (Markdown `>`, HTML <blockquote>)
 IMAGE = "image"  # an image (its alt text, or "" when it has none)
 CAPTION = "caption"  # a caption the container marks as one (<figcaption>, Word "Caption")
 RULE = "rule"  # a thematic break (---, ***, <hr>)
-KINDS = (PARAGRAPH, HEADING, QUOTE, IMAGE, CAPTION, RULE)
+SIGNATURE = "signature"  # a note's author mark, no one's speech (HackMD's `[name=…]`)
+KINDS = (PARAGRAPH, HEADING, QUOTE, IMAGE, CAPTION, RULE, SIGNATURE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ bold or plain, are the label stage's to find.
 from __future__ import annotations
 
 import re
+import tomllib
 
 import yaml
 
@@ -24,6 +25,9 @@ from .transcript import Dropped, ParseError, Speaker, Transcript
 
 FORMAT = "markdown"
 
+_TOML_FRONT_MATTER = re.compile(
+    r"\A\ufeff?\s*\+\+\+[ \t]*\n(?P<toml>.*?)\n\+\+\+[ \t]*(?:\n|\Z)", re.S
+)
 _FRONT_MATTER = re.compile(
     r"\A\ufeff?\s*---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S
 )
@@ -56,7 +60,7 @@ MIN_BOLD_LABELS = 2
 
 def looks_like(text: str) -> bool:
     """Front matter, a `#` heading, an image, or bold at the start of at least two lines."""
-    if _FRONT_MATTER.match(text):
+    if _FRONT_MATTER.match(text) or _TOML_FRONT_MATTER.match(text):
         return True
     lines = [line.strip() for line in text.split("\n", 5000)[:5000]]
     if any(_MARKDOWN_LINE.match(line) for line in lines):
@@ -78,7 +82,7 @@ def parse(text: str) -> Transcript:
 
 def read(text: str) -> Document:
     meta, body, consumed = _front_matter(text)
-    blocks, structure = _blocks(body, first_line=len(consumed) + 1 if consumed else 1)
+    blocks, structure, note_tags = _blocks(body, first_line=len(consumed) + 1 if consumed else 1)
     return Document(
         blocks=tuple(blocks),
         format=FORMAT,
@@ -89,7 +93,9 @@ def read(text: str) -> Document:
         source_name=_text(meta.get("source")),
         source_url=_text(meta.get("source_url") or meta.get("url")),
         intro=_text(meta.get("intro") or meta.get("summary") or meta.get("description")),
-        tags=tuple(_text(tag) for tag in _list(meta.get("tags")) if _text(tag)),
+        tags=tuple(
+            dict.fromkeys([*(_text(t) for t in _list(meta.get("tags")) if _text(t)), *note_tags])
+        ),
         speakers=tuple(_declared(meta.get("speakers"))),
         dropped=tuple(_unused(meta, consumed)),
         consumed=(*((line, "front matter") for line in consumed), *structure),
@@ -111,13 +117,18 @@ def _unused(meta: dict, consumed: list[int]) -> list[Dropped]:
 
 
 def _front_matter(text: str) -> tuple[dict, str, list[int]]:
-    match = _FRONT_MATTER.match(text)
+    """YAML between `---` lines, or TOML between `+++` lines (Hugo)."""
+    match = _FRONT_MATTER.match(text) or _TOML_FRONT_MATTER.match(text)
     if not match:
         return {}, text, []
     try:
-        data = yaml.safe_load(match.group("yaml"))
-    except yaml.YAMLError as error:
-        raise ParseError(f"the front matter is not valid YAML: {error}", position=0) from None
+        if match.re is _TOML_FRONT_MATTER:
+            data = tomllib.loads(match.group("toml"))
+        else:
+            data = yaml.safe_load(match.group("yaml"))
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, RecursionError) as error:
+        kind = "TOML" if match.re is _TOML_FRONT_MATTER else "YAML"
+        raise ParseError(f"the front matter is not valid {kind}: {error}", position=0) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -163,11 +174,12 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _blocks(body: str, first_line: int) -> tuple[list[Block], list[tuple[int, str]]]:
-    """The blocks, and the lines consumed as structure (comments, setext underlines, table
-    header and rule rows)."""
+def _blocks(body: str, first_line: int) -> tuple[list[Block], list[tuple[int, str]], list[str]]:
+    """The blocks, the lines consumed as structure (comments, setext underlines, table header
+    and rule rows, HackMD's containers and table of contents), and HackMD's `tags:` line."""
     found: list[Block] = []
     consumed: list[tuple[int, str]] = []
+    tags: list[str] = []
     gap = True
     lines = body.split("\n")
     comment = False
@@ -180,6 +192,13 @@ def _blocks(body: str, first_line: int) -> tuple[list[Block], list[tuple[int, st
         if not line or _EMPTY_QUOTE.match(line):
             if line:
                 consumed.append((number, "empty quote line"))
+            gap = True
+            continue
+        structure = _structure(line)
+        if structure:
+            consumed.append((number, structure))
+            if structure == "tags":
+                tags += _note_tags(line)
             gap = True
             continue
         previous = found[-1] if found and not gap else None
@@ -198,9 +217,37 @@ def _blocks(body: str, first_line: int) -> tuple[list[Block], list[tuple[int, st
         if block is not None:
             found.append(block)
         gap = False
-    return found, consumed
+    return found, consumed, tags
 
 
+# HackMD (g0v's transcripts are written there): `:::info` … `:::` containers, `[TOC]`, and a
+# `###### tags: `逐字稿` `g0v`` line; `{%youtube id %}` embeds; `[name=…]` signs a note by
+# one of the note's editors, never speech.
+_CONTAINER = re.compile(r"^:::\s*[\w-]*(?:\s.*)?$")
+_TOC = re.compile(r"^\[toc\]$", re.IGNORECASE)
+_TAGS_LINE = re.compile(r"^(?:#{1,6}\s*)?tags\s*[:：]\s*(?P<tags>.+)$", re.IGNORECASE)
+_EMBED = re.compile(r"^\{%\s*[a-z]+\s+[^%]*%\}$", re.IGNORECASE)
+_SIGNATURE = re.compile(r"\[(?:name|time|color)=[^\]]*\]", re.IGNORECASE)
+
+
+def _structure(line: str) -> str:
+    """What a line of pure note structure is ("" for content)."""
+    if _CONTAINER.match(line):
+        return "note container"
+    if _TOC.match(line):
+        return "table of contents"
+    if _TAGS_LINE.match(line):
+        return "tags"
+    return ""
+
+
+def _note_tags(line: str) -> list[str]:
+    raw = _TAGS_LINE.match(line).group("tags")
+    return [tag for tag in re.split(r"[`,，、\s]+", raw) if tag]
+
+
+_HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
+_TASK = re.compile(r"^\[[ xX]\]\s+")
 _TABLE_ROW = re.compile(r"^\|.*\|$")
 _EMPTY_QUOTE = re.compile(r"^(?:>\s*)+$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$")
@@ -238,7 +285,11 @@ def _block(line: str, number: int, gap: bool) -> Block | None:
             return None
     listed = _LIST.match(line)
     if listed and not line.startswith(("**", "__")):
-        line, list_item = line[listed.end() :], True
+        line, list_item = _TASK.sub("", line[listed.end() :]), True
+    if _EMBED.match(line):  # {%youtube id %}: the recording, not speech
+        return Block(kinds.PARAGRAPH, line, number, gap=gap, link_only=True)
+    if _SIGNATURE.search(line):  # `> 這裡需要校對 [name=lanfon]`: an editor's signed note
+        return Block(kinds.SIGNATURE, inline(line) or line, number, gap=gap)
     html_image = _HTML_IMAGE.match(line)
     if html_image:
         alt = _HTML_ALT.search(html_image.group("attrs"))
@@ -268,6 +319,7 @@ def _block(line: str, number: int, gap: bool) -> Block | None:
 
 def inline(text: str) -> str:
     """Text without Markdown inline markup: links keep their text, images their alt text."""
+    text = _HIGHLIGHT.sub(r"\1", _SIGNATURE.sub("", text))
     text = _IMAGE.sub(lambda m: m.group("alt"), text)
     text = _LINK.sub(lambda m: m.group("text") or m.group("url"), text)
     text = _AUTOLINK.sub(lambda m: m.group("url"), text)

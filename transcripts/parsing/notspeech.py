@@ -16,6 +16,7 @@ CAPTION = "caption or credit"
 IMAGE = "image"
 LINK = "link"
 SEPARATOR = "separator"
+SIGNATURE = "a note signed by one of the file's editors"
 END = "end marker"
 AFTER_END = "after the end of the transcript"
 PROMOTION = "promotion after the transcript"
@@ -84,6 +85,8 @@ def reason(block: Block) -> str:
         return CAPTION
     if block.kind == kinds.RULE:
         return SEPARATOR
+    if block.kind == kinds.SIGNATURE:
+        return SIGNATURE
     if block.link_only or _URL_LINE.match(block.text):
         return LINK
     if vocab.END_MARKER.match(block.text):
