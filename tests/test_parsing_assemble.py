@@ -385,3 +385,14 @@ def test_a_talk_with_one_declared_speaker_and_no_labels_is_their_speech():
 def test_prose_without_labels_and_without_one_declared_speaker_is_refused():
     with pytest.raises(ParseError, match="no speaker turns"):
         parse("随笔\n\n他说：这件事要慢慢来。\n\n我想了很久。\n", format="plaintext")
+
+
+def test_names_in_angle_brackets_as_chat_logs_and_generated_podcasts_write_them():
+    text = "播客\n\n<Person1> 大家好。\n\n<Person2> 你好。\n\n<Person1> 开始吧。\n"
+    transcript = parse(text, format="plaintext")
+    assert [(t.speaker, t.text) for t in transcript.turns] == [
+        ("Person1", "大家好。"),
+        ("Person2", "你好。"),
+        ("Person1", "开始吧。"),
+    ]
+    assert all(s.placeholder for s in transcript.speakers)

@@ -117,8 +117,8 @@ _INTERVIEW_DOT = re.compile(r"^\s*(?P<name>[QAＱＡ问答問])[.．、]\s+(?=\S
 _LEAD_TIMED = re.compile(rf"^\s*[\[(（]?(?P<time>{TIME})[\])）]?\s+(?P<name>{_NAME})\s*$")
 _BARE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?:{_NOTE})?\s*$")
 _BRACKETED = re.compile(
-    r"^\s*[【\[]\s*(?P<name>[^【】\[\]()（）:：\n]{1,24}?)\s*"
-    r"(?:[(（](?P<note>[^()（）【】\[\]\n]{1,40})[)）]\s*)?[】\]]"
+    r"^\s*[【\[<]\s*(?P<name>[^【】\[\]<>()（）:：\n]{1,24}?)\s*"
+    r"(?:[(（](?P<note>[^()（）【】\[\]<>\n]{1,40})[)）]\s*)?[】\]>]"
     rf"(?:\s*{vocab.COLON})?[ \t\u3000]*"
 )
 # marks that copied articles and lists put before a label

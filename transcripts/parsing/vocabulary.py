@@ -23,7 +23,7 @@ ROLE_WORDS: dict[str, str] = {
     ),
     **dict.fromkeys(("说话人", "說話人", "发言人", "發言人", "讲话人", "講話人"), "guest"),
     **dict.fromkeys(("guest", "speaker", "panelist", "panellist", "interviewee"), "guest"),
-    **dict.fromkeys(("participant", "presenter", "spk", "speaker_", "unknown"), "guest"),
+    **dict.fromkeys(("participant", "presenter", "spk", "speaker_", "unknown", "person"), "guest"),
     **dict.fromkeys(("参会人", "參會人", "与会者", "與會者", "未知发言人", "未知說話人"), "guest"),
     **dict.fromkeys(
         ("观众", "觀眾", "现场观众", "現場觀眾", "听众", "聽眾", "网友", "網友"), "audience"
