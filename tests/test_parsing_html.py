@@ -438,3 +438,27 @@ def test_zhihu_page_imports_with_its_parts_and_latin_names():
     assert [p.title for p in transcript.parts] == ["开源的意义", "风险"]
     assert transcript.turns[0].text == "I think open weights matter most."
     assert not any("对谈现场" in t.text or "评论区" in t.text for t in transcript.turns)
+
+
+def test_a_transcript_in_a_table_reads_like_the_same_table_in_word_or_markdown():
+    """Web pages put interviews in a table of speaker and speech too; the one table reading
+    every container shares gives a turn per row and leaves the header row out, reported."""
+    from transcripts.parsing import load
+
+    page = (
+        "<html><body><article><h1>访谈</h1><table>"
+        "<tr><th>发言人</th><th>内容</th></tr>"
+        "<tr><td>王明</td><td>大家好，今天聊开源。</td></tr>"
+        "<tr><td>李华</td><td>谢谢邀请。</td></tr>"
+        "<tr><td>王明</td><td>先说说你的项目？</td></tr>"
+        "</table></article></body></html>"
+    )
+    (transcript,) = load(page.encode())
+    assert [(t.speaker, t.text) for t in transcript.turns] == [
+        ("王明", "大家好，今天聊开源。"),
+        ("李华", "谢谢邀请。"),
+        ("王明", "先说说你的项目？"),
+    ]
+    assert [(d.text, d.reason) for d in transcript.dropped] == [
+        ("发言人 | 内容", "table header row")
+    ]

@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import lxml.etree
 import lxml.html
 
 from . import dates
 from .blocks import CAPTION, HEADING, IMAGE, PARAGRAPH, QUOTE, RULE, Block, Document
+from .tables import Row, table_blocks
 from .transcript import Dropped, ParseError, Warning
 
 FORMAT = "html"
@@ -126,6 +127,7 @@ def read(text: str) -> Document:
     dropped = _outside(article, title) + _drop_asides(article, whole_page=article is body)
     walker = _Walker(article)
     walker.walk()
+    dropped += walker.dropped
     if not walker.blocks:
         raise ParseError("the page's article holds no text")
     return Document(
@@ -347,6 +349,8 @@ class _Walker:
         self.links = self.quotes = self.items = self.pre = 0
         self.labelled: list[tuple[str, int]] = []  # open headings and captions
         self.line = root.sourceline or 1
+        self.tables: list[_Table] = []  # open tables, innermost last
+        self.dropped: list[Dropped] = []  # a transcript table's header row
 
     def walk(self) -> None:
         for event, element in lxml.etree.iterwalk(self.root, events=("start", "end")):
@@ -375,6 +379,8 @@ class _Walker:
         self.pre += tag == "pre"
         if tag in _LABELLED:
             self.labelled.append(_LABELLED[tag])
+        if tag in _TABLE_TAGS:
+            self.table_start(tag)
         self.add(element.text, self.line)
 
     def end(self, element) -> None:
@@ -389,8 +395,35 @@ class _Walker:
         self.pre -= tag == "pre"
         if tag in _LABELLED:
             self.labelled.pop()
+        if tag in _TABLE_TAGS:
+            self.table_end(tag)
         if element is not self.root:
             self.add(element.tail, self.line)
+
+    def table_start(self, tag: str) -> None:
+        if tag == "table":
+            if self.tables:
+                self.tables[-1].nested = True  # a layout table around another: left as it is
+            self.tables.append(_Table(len(self.blocks)))
+        elif self.tables and tag == "tr":
+            self.tables[-1].cells.append([])
+        elif self.tables and self.tables[-1].cells:
+            self.tables[-1].cells[-1].append([len(self.blocks), len(self.blocks)])
+
+    def table_end(self, tag: str) -> None:
+        """A table's rows go through the one reading of tables every container shares
+        (`tables.table_blocks`): speaker | speech rows become `名：speech` blocks."""
+        if not self.tables:
+            return
+        table = self.tables[-1]
+        if tag in ("td", "th") and table.cells and table.cells[-1]:
+            table.cells[-1][-1][1] = len(self.blocks)
+        elif tag == "table":
+            self.tables.pop()
+            if table.nested or not table.cells:
+                return
+            rows = [_row(self.blocks, row) for row in table.cells if row]
+            self.blocks[table.start :] = table_blocks([r for r in rows if r], self.dropped)
 
     def add(self, text: str | None, line: int) -> None:
         if not text:
@@ -441,6 +474,24 @@ class _Walker:
             )
         )
         self.gap = False
+
+
+_TABLE_TAGS = {"table", "tr", "td", "th"}
+
+
+@dataclass
+class _Table:
+    start: int  # the index of its first block
+    cells: list[list[list[int]]] = field(default_factory=list)  # rows of [start, end) spans
+    nested: bool = False
+
+
+def _row(blocks: list[Block], spans: list[list[int]]) -> Row | None:
+    cells = [blocks[start:end] for start, end in spans]
+    lines = [block.line for cell in cells for block in cell]
+    if not lines:
+        return None
+    return Row(min(lines), max(lines) - min(lines) + 1, cells)
 
 
 def _links_only(pieces: list[_Piece]) -> bool:

@@ -21,6 +21,7 @@ from . import dates
 from . import vocabulary as vocab
 from .assemble import assemble
 from .blocks import Block, Document
+from .tables import Row, table_blocks
 from .transcript import Dropped, ParseError, Speaker, Transcript
 
 FORMAT = "markdown"
@@ -82,9 +83,9 @@ def parse(text: str) -> Transcript:
 
 def read(text: str) -> Document:
     meta, body, consumed = _front_matter(text)
-    blocks, structure, note_tags = _blocks(body, first_line=len(consumed) + 1 if consumed else 1)
+    lines = _Lines().read(body, first_line=len(consumed) + 1 if consumed else 1)
     return Document(
-        blocks=tuple(blocks),
+        blocks=tuple(lines.found),
         format=FORMAT,
         title=_text(meta.get("title")),
         date=dates.from_value(meta.get("date")),
@@ -94,11 +95,11 @@ def read(text: str) -> Document:
         source_url=_text(meta.get("source_url") or meta.get("url")),
         intro=_text(meta.get("intro") or meta.get("summary") or meta.get("description")),
         tags=tuple(
-            dict.fromkeys([*(_text(t) for t in _list(meta.get("tags")) if _text(t)), *note_tags])
+            dict.fromkeys([*(_text(t) for t in _list(meta.get("tags")) if _text(t)), *lines.tags])
         ),
         speakers=tuple(_declared(meta.get("speakers"))),
-        dropped=tuple(_unused(meta, consumed)),
-        consumed=(*((line, "front matter") for line in consumed), *structure),
+        dropped=(*_unused(meta, consumed), *lines.dropped),
+        consumed=(*((line, "front matter") for line in consumed), *lines.consumed),
     )
 
 
@@ -174,50 +175,84 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _blocks(body: str, first_line: int) -> tuple[list[Block], list[tuple[int, str]], list[str]]:
-    """The blocks, the lines consumed as structure (comments, setext underlines, table header
-    and rule rows, HackMD's containers and table of contents), and HackMD's `tags:` line."""
-    found: list[Block] = []
-    consumed: list[tuple[int, str]] = []
-    tags: list[str] = []
-    gap = True
-    lines = body.split("\n")
-    comment = False
-    for number, raw in enumerate(lines, start=first_line):
-        line = raw.strip().lstrip("\ufeff")
-        if comment or line.startswith("<!--"):
-            comment = "-->" not in line or (comment is False and line.endswith("<!--"))
-            consumed.append((number, "comment"))
-            continue
+class _Lines:
+    """Reads the body line by line into blocks, keeping what was structure (comments, setext
+    underlines, a table's header and rule rows, HackMD's containers and table of contents) and
+    HackMD's `tags:` line."""
+
+    def __init__(self) -> None:
+        self.found: list[Block] = []
+        self.consumed: list[tuple[int, str]] = []
+        self.dropped: list[Dropped] = []
+        self.tags: list[str] = []
+        self.table: list[Row] = []
+        self.gap = True
+        self.comment = False
+
+    def read(self, body: str, first_line: int) -> _Lines:
+        for number, raw in enumerate(body.split("\n"), start=first_line):
+            self.line(raw.strip().lstrip("\ufeff"), number)
+        self.flush_table()
+        return self
+
+    def line(self, line: str, number: int) -> None:
+        if self.comment or line.startswith("<!--"):
+            self.comment = "-->" not in line or (not self.comment and line.endswith("<!--"))
+            self.consumed.append((number, "comment"))
+            return
+        if _TABLE_RULE.match(line) and self.table and self.table[-1].first == number - 1:
+            header = self.table.pop()  # the row above the rule is the table's header
+            self.consumed += [(header.first, "table header"), (number, "table rule")]
+            return None
+        if _TABLE_ROW.match(line):
+            return self.row(line, number)
+        self.flush_table()
         if not line or _EMPTY_QUOTE.match(line):
             if line:
-                consumed.append((number, "empty quote line"))
-            gap = True
-            continue
+                self.consumed.append((number, "empty quote line"))
+            self.gap = True
+            return None
         structure = _structure(line)
         if structure:
-            consumed.append((number, structure))
-            if structure == "tags":
-                tags += _note_tags(line)
-            gap = True
-            continue
-        previous = found[-1] if found and not gap else None
-        underline = previous and _SETEXT.match(line) and previous.kind == kinds.PARAGRAPH
-        if underline and (line.startswith("=") or len(found) == 1):
-            level = 2 - line.startswith("=")
-            found[-1] = Block(kinds.HEADING, previous.text, previous.line, level=level)
-            consumed.append((number, "heading underline"))
-            continue
-        header = previous and previous.line == number - 1 and _TABLE_RULE.match(line)
-        if header and _TABLE_ROW.match(lines[number - first_line - 1].strip()):
-            found.pop()  # the row above the rule is the table's header
-            consumed += [(previous.line, "table header"), (number, "table rule")]
-            continue
-        block = _row(line, number, gap) if _TABLE_ROW.match(line) else _block(line, number, gap)
+            self.consumed.append((number, structure))
+            self.tags += _note_tags(line) if structure == "tags" else []
+            self.gap = True
+            return None
+        if self.underline(line, number):
+            return None
+        block = _block(line, number, self.gap)
         if block is not None:
-            found.append(block)
-        gap = False
-    return found, consumed, tags
+            self.found.append(block)
+        self.gap = False
+        return None
+
+    def underline(self, line: str, number: int) -> bool:
+        """`===` (or `---` under the first line) under a paragraph makes it a heading."""
+        previous = self.found[-1] if self.found and not self.gap else None
+        if not (previous and previous.kind == kinds.PARAGRAPH and _SETEXT.match(line)):
+            return False
+        if not (line.startswith("=") or len(self.found) == 1):
+            return False
+        level = 2 - line.startswith("=")
+        self.found[-1] = Block(kinds.HEADING, previous.text, previous.line, level=level)
+        self.consumed.append((number, "heading underline"))
+        return True
+
+    def row(self, line: str, number: int) -> None:
+        cells = [inline(cell) for cell in line.strip().strip("|").split("|")]
+        self.table.append(
+            Row(
+                number,
+                1,
+                [[Block(kinds.PARAGRAPH, cell, number)] if cell else [] for cell in cells],
+            )
+        )
+
+    def flush_table(self) -> None:
+        if self.table:
+            self.found += table_blocks(self.table, self.dropped)
+            self.table = []
+            self.gap = True
 
 
 # HackMD (g0v's transcripts are written there): `:::info` … `:::` containers, `[TOC]`, and a
@@ -251,22 +286,6 @@ _TASK = re.compile(r"^\[[ xX]\]\s+")
 _TABLE_ROW = re.compile(r"^\|.*\|$")
 _EMPTY_QUOTE = re.compile(r"^(?:>\s*)+$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$")
-_TIME_CELL = re.compile(r"^\[?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\]?$")
-
-
-def _row(line: str, number: int, gap: bool) -> Block:
-    """A table row: `| 王明 | 我觉得… |` reads as `王明：我觉得…` (a transcript in a table
-    of speaker and speech, maybe a time first); other rows as their cells."""
-    cells = [inline(cell) for cell in line.strip().strip("|").split("|")]
-    cells = [cell for cell in cells if cell]
-    time = cells.pop(0) if len(cells) >= 3 and _TIME_CELL.match(cells[0]) else ""
-    if len(cells) >= 2 and len(cells[0]) <= 24 and not cells[0].endswith((":", "：")):
-        speech = " ".join(cells[1:])
-        text = (
-            f"{time.strip('[]')} {cells[0]}：{speech}".strip() if time else f"{cells[0]}：{speech}"
-        )
-        return Block(kinds.PARAGRAPH, text, number, gap=True, lead=cells[0])
-    return Block(kinds.PARAGRAPH, " ".join(cells), number, gap=gap)
 
 
 def _block(line: str, number: int, gap: bool) -> Block | None:
