@@ -36,6 +36,14 @@ keepalive = 5  # behind a proxy that keeps connections open
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 20000)
 max_requests_jitter = max(1, max_requests // 10)
 
+# Forwarded headers: gunicorn trusts none, from any peer (its default trusts X-Forwarded-Proto
+# and friends from 127.0.0.1 and from a unix socket, which would make any request that reaches
+# it through a careless proxy "https"). Whether a request was https is Django's to decide, from
+# DJANGO_SECURE_PROXY_SSL_HEADER alone, set only when a TLS proxy in front sets that header.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
+forwarder_headers = ""
+
 accesslog = env_str("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # client, request line, status, bytes, milliseconds, referrer, user agent

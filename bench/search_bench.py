@@ -18,9 +18,10 @@ Then a fixed query set, each query "ranked first page (20) plus total count", th
 2. raw full-text SQL on the same index, written by hand, ranking as the service ranks (quotes
    whose speaker, topic or tags name a term first, then the others, each tier by bm25): the
    expressions the service produces (the parsed query with its tag synonyms; the corpus has no
-   tag aliases, so none apply), hidden quotes excluded by a `NOT IN` subquery, first 20 (the
-   second tier only when the first holds fewer) and COUNT(*); the tsquery equivalent, joined to
-   the quote and event tables, on PostgreSQL;
+   tag aliases, so none apply), first 20 (the second tier only when the first holds fewer) and
+   COUNT(*) — on an index that still holds hidden quotes (before issue 12), hidden quotes
+   excluded by a `NOT IN` subquery; the tsquery equivalent, joined to the quote and event
+   tables, on PostgreSQL;
 3. a naive scan: `Quote.objects.filter(event__published=True, text__icontains=word)` per word
    as typed (excluded words with `~Q`), unordered, count and first 20.
 
@@ -33,9 +34,16 @@ faster than the naive scan; a median under 25 ms. Finally, exactness: for the si
 the service's count equals the number of published quotes whose normalised text contains the
 normalised term, counted in Python.
 
+Then hidden quotes: an unpublished event of `--draft-quotes` quotes (200,000; 0 skips it) is
+added beside the corpus and indexed as an import indexes it, and the service is timed again on
+the same queries, same rounds; each query's median with and without it, same run (an unpublished
+1.7-million-quote event once slowed every search to 6 s). The summary line stays the figures
+without it.
+
     DJANGO_DEBUG=0 DJANGO_SECRET_KEY=<32+ characters> \\
         DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver \\
-        .venv/bin/python bench/search_bench.py [--rounds N] [--events N] [--quotes N]
+        .venv/bin/python bench/search_bench.py [--rounds N] [--events N] [--quotes N] \\
+        [--draft-quotes N]
 
 Uses DATABASE_URL when set (it should point at an empty, throwaway database), otherwise a
 temporary SQLite file. Nothing is cached between runs.
@@ -154,15 +162,7 @@ def build_corpus(rng: random.Random, seed: Seed, events: int, per_event: int) ->
     from django.db import transaction
     from taggit.models import Tag
 
-    from transcripts.models import (
-        Event,
-        Participation,
-        Quote,
-        Section,
-        Speaker,
-        TaggedQuote,
-        Topic,
-    )
+    from transcripts.models import Speaker
     from transcripts.search import service
 
     pool = speaker_pool(rng, seed)
@@ -177,69 +177,108 @@ def build_corpus(rng: random.Random, seed: Seed, events: int, per_event: int) ->
             name: Tag.objects.create(name=name, slug=f"bench-tag-{i}")
             for i, name in enumerate(EDITOR_TAGS)
         }
-        start = datetime.date(2023, 1, 7)
-        event_rows = Event.objects.bulk_create(
-            Event(
-                title=f"{seed.title} · 第{i + 1}场",
-                slug=f"search-bench-{i + 1:03d}",
-                series=seed.series,
-                date=start + datetime.timedelta(days=7 * i),
-                published=i < events,
-                source_checksum=f"search-bench-{RANDOM_SEED}-{i + 1}",
-                source_format="json",
+        cast = Cast(speakers, audience, tags)
+        for i in range(events + DRAFTS):
+            written += write_event(
+                rng, seed, cast, number=i + 1, quotes=per_event, published=i < events
             )
-            for i in range(events + DRAFTS)
-        )
-        for event in event_rows:
-            people = rng.sample(speakers, 5)  # a host and four guests, then the audience
-            roles = ["host"] + ["guest"] * 4 + ["audience"]
-            Participation.objects.bulk_create(
-                Participation(event=event, speaker=person, role=role, order=order)
-                for order, (person, role) in enumerate(zip([*people, audience], roles, strict=True))
-            )
-            sections = Section.objects.bulk_create(
-                Section(event=event, number=p, title=seed.parts[(p - 1) % len(seed.parts)])
-                for p in range(1, PARTS + 1)
-            )
-            topics = Topic.objects.bulk_create(
-                Topic(
-                    event=event,
-                    section=sections[p],
-                    number=p * TOPICS_PER_PART + t + 1,
-                    title=seed.topics[(p * TOPICS_PER_PART + t) % len(seed.topics)],
-                    label=f"Q{t + 1}" if p == PARTS - 1 else "",
-                )
-                for p in range(PARTS)
-                for t in range(TOPICS_PER_PART)
-            )
-            per_topic = max(1, per_event // len(topics))
-            # who speaks: guests most, the host often, the audience now and then
-            voices = [people[0]] * 2 + people[1:] * 4 + [audience]
-            quotes = []
-            for number in range(1, per_event + 1):
-                topic = topics[min((number - 1) // per_topic, len(topics) - 1)]
-                text = "".join(rng.choice(seed.sentences) for _ in range(rng.randint(1, 3)))
-                quotes.append(
-                    Quote(
-                        event=event,
-                        number=number,
-                        position=number,
-                        speaker=rng.choice(voices),
-                        section=topic.section,
-                        topic=topic,
-                        text=text,
-                    )
-                )
-            Quote.objects.bulk_create(quotes, batch_size=2000)
-            written += len(quotes)
-            tagged = []
-            for quote in quotes[TAG_EVERY - 1 :: TAG_EVERY]:
-                mentioned = [t for t in EDITOR_TAGS if t.casefold() in quote.text.casefold()]
-                if mentioned:
-                    tagged.append(TaggedQuote(content_object=quote, tag=tags[mentioned[0]]))
-            TaggedQuote.objects.bulk_create(tagged, batch_size=2000)
     service.vocabulary_changed()  # speaker and tag names join the segmentation dictionary
     return written
+
+
+@dataclass
+class Cast:
+    """The speakers and editor tags every generated event draws from."""
+
+    speakers: list
+    audience: object
+    tags: dict
+
+
+def written_cast() -> Cast:
+    """The speakers and tags `build_corpus` wrote, to make more events with."""
+    from taggit.models import Tag
+
+    from transcripts.models import Speaker
+
+    speakers = list(Speaker.objects.filter(slug__startswith="bench-speaker-").order_by("pk"))
+    tags = {t.name: t for t in Tag.objects.filter(slug__startswith="bench-tag-")}
+    return Cast(speakers, Speaker.objects.get(slug="bench-audience"), tags)
+
+
+def write_event(
+    rng: random.Random,
+    seed: Seed,
+    cast: Cast,
+    *,
+    number: int,
+    quotes: int,
+    published: bool,
+    slug: str = "",
+):
+    """One event (about 6 speakers: a host, four guests, the audience; parts and topics titled
+    from the seed's own; `quotes` quotes of 1-3 seed sentences; every 7th quote tagged with an
+    editor tag it mentions), in bulk. Returns the number of quotes written."""
+    from transcripts.models import Event, Participation, Quote, Section, TaggedQuote, Topic
+
+    start = datetime.date(2023, 1, 7)
+    event = Event.objects.create(
+        title=f"{seed.title} · 第{number}场",
+        slug=slug or f"search-bench-{number:03d}",
+        series=seed.series,
+        date=start + datetime.timedelta(days=7 * (number - 1)),
+        published=published,
+        source_checksum=f"{slug or 'search-bench'}-{RANDOM_SEED}-{number}",
+        source_format="json",
+    )
+    people = rng.sample(cast.speakers, 5)  # a host and four guests, then the audience
+    roles = ["host"] + ["guest"] * 4 + ["audience"]
+    Participation.objects.bulk_create(
+        Participation(event=event, speaker=person, role=role, order=order)
+        for order, (person, role) in enumerate(zip([*people, cast.audience], roles, strict=True))
+    )
+    sections = Section.objects.bulk_create(
+        Section(event=event, number=p, title=seed.parts[(p - 1) % len(seed.parts)])
+        for p in range(1, PARTS + 1)
+    )
+    topics = Topic.objects.bulk_create(
+        Topic(
+            event=event,
+            section=sections[p],
+            number=p * TOPICS_PER_PART + t + 1,
+            title=seed.topics[(p * TOPICS_PER_PART + t) % len(seed.topics)],
+            label=f"Q{t + 1}" if p == PARTS - 1 else "",
+        )
+        for p in range(PARTS)
+        for t in range(TOPICS_PER_PART)
+    )
+    per_topic = max(1, quotes // len(topics))
+    # who speaks: guests most, the host often, the audience now and then
+    voices = [people[0]] * 2 + people[1:] * 4 + [cast.audience]
+    for first in range(1, quotes + 1, 20_000):  # memory follows the batch, not the event
+        batch = []
+        for n in range(first, min(quotes, first + 19_999) + 1):
+            topic = topics[min((n - 1) // per_topic, len(topics) - 1)]
+            text = "".join(rng.choice(seed.sentences) for _ in range(rng.randint(1, 3)))
+            batch.append(
+                Quote(
+                    event=event,
+                    number=n,
+                    position=n,
+                    speaker=rng.choice(voices),
+                    section=topic.section,
+                    topic=topic,
+                    text=text,
+                )
+            )
+        Quote.objects.bulk_create(batch, batch_size=2000)
+        tagged = []
+        for quote in batch[TAG_EVERY - 1 :: TAG_EVERY]:
+            mentioned = [t for t in EDITOR_TAGS if t.casefold() in quote.text.casefold()]
+            if mentioned:
+                tagged.append(TaggedQuote(content_object=quote, tag=cast.tags[mentioned[0]]))
+        TaggedQuote.objects.bulk_create(tagged, batch_size=2000)
+    return quotes
 
 
 # The three ways --------------------------------------------------------------------------------
@@ -269,6 +308,14 @@ HIDDEN_SQL = (
     " SELECT id FROM transcripts_quote WHERE event_id IN"
     " (SELECT id FROM transcripts_event WHERE NOT published)"
 )
+
+
+def index_is_public_only() -> bool:
+    """Whether the index holds only what readers may see (hidden quotes' entries aside), so
+    the raw statements need not exclude anything, as the service does not."""
+    from transcripts.search import backends
+
+    return hasattr(backends, "HIDDEN")
 
 
 def raw_expressions(query) -> tuple[str, ...]:
@@ -311,7 +358,9 @@ def raw_search(expressions: tuple[str, ...], vendor: str) -> int:
             return cursor.fetchone()[0]
         recall, *tiers = expressions
         fts = "transcripts_quote_fts"
-        where = f" FROM {fts} WHERE {fts} MATCH %s AND rowid NOT IN ({HIDDEN_SQL})"
+        where = f" FROM {fts} WHERE {fts} MATCH %s"
+        if not index_is_public_only():
+            where += f" AND rowid NOT IN ({HIDDEN_SQL})"
         found = 0
         for tier in tiers:
             cursor.execute(
@@ -480,11 +529,68 @@ def goal(met: bool) -> str:
     return "met" if met else "NOT met"
 
 
+def add_draft(quotes: int) -> tuple[int, float]:
+    """An unpublished event of `quotes` quotes beside the corpus, made like the others and
+    indexed as an import indexes it (`service.index_quotes`, one transaction). Returns its
+    quotes and the seconds indexing took."""
+    from django.db import transaction
+
+    from transcripts.models import Event, Quote
+    from transcripts.search import service
+
+    with transaction.atomic():
+        write_event(
+            random.Random(RANDOM_SEED + 1),
+            read_seed(),
+            written_cast(),
+            number=Event.objects.count() + 1,
+            quotes=quotes,
+            published=False,
+            slug="search-bench-draft",
+        )
+    start = time.perf_counter()
+    with transaction.atomic():
+        service.index_quotes(Quote.objects.filter(event__slug="search-bench-draft"), fresh=True)
+    return quotes, time.perf_counter() - start
+
+
+def compare_with_draft(rows: list[Row], drafted: list[Row], quotes: int, seconds: float) -> None:
+    """The same queries with a large unpublished event beside the corpus, next to the figures
+    without it (same run): hidden quotes should cost a search nothing."""
+    print(
+        f"\nwith an unpublished event of {quotes} quotes beside them (indexed in {seconds:.1f} s),"
+        " the same queries, same rounds: service median in ms"
+    )
+    print(f"  {'query':<14}{'n without/with':>18}  {'without':>8}{'with':>8}  {'with/without':>12}")
+    for row, draft in zip(rows, drafted, strict=True):
+        counts = f"{row.counts['service']}/{draft.counts['service']}"
+        before, after = row.median("service"), draft.median("service")
+        ratio = after / before
+        print(f"  {cell(row.query, 14)}{counts:>18}  {before:8.1f}{after:8.1f}  {ratio:12.2f}")
+    without = [t for r in rows for t in r.times["service"]]
+    with_draft = [t for r in drafted for t in r.times["service"]]
+    same = all(
+        r.counts["service"] == d.counts["service"] for r, d in zip(rows, drafted, strict=True)
+    )
+    print(
+        f"  all: without median {statistics.median(without):.1f} ms p95 {p95(without):.1f} ms;"
+        f" with median {statistics.median(with_draft):.1f} ms p95 {p95(with_draft):.1f} ms;"
+        f" with/without {statistics.median(with_draft) / statistics.median(without):.2f};"
+        f" counts unchanged: {'yes' if same else 'NO'}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9, help="timed rounds per query and way")
     parser.add_argument("--events", type=int, default=80, help="published events")
     parser.add_argument("--quotes", type=int, default=2500, help="quotes per event")
+    parser.add_argument(
+        "--draft-quotes",
+        type=int,
+        default=200_000,
+        help="then the same queries beside an unpublished event this large (0: skip)",
+    )
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="search-bench-"))
     try:
@@ -532,6 +638,10 @@ def main() -> None:
         for query, (found, expected) in exactness(rows).items():
             verdict = "yes" if found == expected else "no"
             print(f"  {cell(query, 10)} service {found:6d}  python {expected:6d}  exact: {verdict}")
+
+        if args.draft_quotes:
+            quotes, seconds = add_draft(args.draft_quotes)
+            compare_with_draft(rows, measure(args.rounds), quotes, seconds)
 
         print(
             f"search {published} quotes: service median {median['service']:.1f} ms "

@@ -17,14 +17,18 @@ on a value it cannot understand, instead of guessing.
 | DJANGO_SECURE_PROXY_SSL_HEADER | none (X-Forwarded-Proto behind a TLS proxy) |
 | DATABASE_URL           | sqlite:///<project>/db.sqlite3   |
 | DJANGO_CONN_MAX_AGE    | 60 (seconds a connection is kept) |
+| DJANGO_SQLITE_TIMEOUT  | 60 (seconds a SQLite writer waits for another) |
 | DATABASE_REPLICA_URL   | none (a read replica: reads go there, salon_site/routers.py) |
-| REDIS_URL              | none (local memory cache in each process) |
+| REDIS_URL              | none (files in DJANGO_CACHE_DIR, shared on this machine) |
+| DJANGO_CACHE_DIR       | <project>/var/cache (the cache without REDIS_URL) |
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -139,6 +143,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "ninja",
+    "axes",
     "transcripts",
 ]
 
@@ -157,6 +162,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # a login refused for too many failures gets the lockout page (salon_site/login_throttling.py)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "salon_site.urls"
@@ -194,6 +201,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # a 64 MB page cache: the search index is read hard
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
     )
+    # A write transaction takes the write lock when it begins, and a second writer (an editor
+    # saving during a long import) waits for it instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"]["timeout"] = env_int("DJANGO_SQLITE_TIMEOUT", 60)
 # An optional read replica: reads outside a transaction go to it, writes and everything inside a
 # transaction (imports, admin saves) to DATABASE_URL (salon_site/routers.py).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
@@ -214,6 +225,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Logins: django-axes refuses a client address or an account, after DJANGO_LOGIN_FAILURE_LIMIT
+# failed logins, for DJANGO_LOGIN_LOCKOUT_MINUTES (each failure meanwhile starts the wait again);
+# the right password does not get in meanwhile. Failures are counted in the database, so every
+# worker agrees. Behind a proxy REMOTE_ADDR is the proxy's: DJANGO_CLIENT_IP_HEADER names the
+# header that carries the client's address (X-Forwarded-For, X-Real-IP), set only by the proxy.
+AUTHENTICATION_BACKENDS = [
+    "salon_site.login_throttling.LoginThrottleBackend",  # first: a locked-out login stops here
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("DJANGO_LOGIN_THROTTLING", default=True)
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+_LOCKOUT_MINUTES = env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or _LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_LOCKOUT_MINUTES must be at least 1"
+    )
+AXES_COOLOFF_TIME = timedelta(minutes=_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one, alone, is enough to lock
+AXES_RESET_ON_SUCCESS = True  # a good login forgets the earlier failures
+AXES_LOCKOUT_CALLABLE = "salon_site.login_throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "salon_site.login_throttling.client_ip"
+_client_ip_header = env_str("DJANGO_CLIENT_IP_HEADER", "").strip()
+if _client_ip_header and not re.fullmatch(r"[A-Za-z0-9-]+", _client_ip_header):
+    raise ImproperlyConfigured(
+        f"DJANGO_CLIENT_IP_HEADER={_client_ip_header!r} is not a header name (X-Forwarded-For)"
+    )
+CLIENT_IP_HEADER = (
+    "HTTP_" + _client_ip_header.upper().replace("-", "_") if _client_ip_header else ""
+)
+# After logging in without a ?next=, editors land on the admin's index (not /accounts/profile/).
+LOGIN_REDIRECT_URL = "admin:index"
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -233,20 +276,44 @@ STORAGES = {
     },
 }
 
-# Redis when REDIS_URL is set: one cache for every process, so a change forgets the cached pages
-# everywhere at once. Otherwise each process keeps its own in memory (one process, or a few with
-# pages up to 5 minutes stale after a change made in another one).
+# The cache (salon_site/cache.py: a cache that fails is a miss, never an error). Keys carry the
+# database they were made from, so sites or checks on other databases never read each other's
+# pages from one Redis or one folder.
+#   REDIS_URL set: Redis, shared by every process on every machine.
+#   otherwise: files in DJANGO_CACHE_DIR (default var/cache in the project), shared by every
+#   process on this machine: gunicorn's workers, and the import_event and admin runs that must
+#   make them forget a changed page.
+#   the test suite (pytest sets PYTEST_VERSION): each process's own memory, unless
+#   DJANGO_CACHE_DIR says otherwise, so suites run side by side never share a page.
 REDIS_URL = env_str("REDIS_URL", "")
+CACHE_DIR = env_str("DJANGO_CACHE_DIR", "")
+_database = DATABASES["default"]
+CACHE_KEY_PREFIX = (
+    "salon-"
+    + hashlib.sha256(
+        "|".join(
+            str(_database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME")
+        ).encode()
+    ).hexdigest()[:12]
+)
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} is not a redis:// or unix:// URL")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "salon_site.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "salon",
-            # a Redis that stops answering fails requests quickly instead of hanging workers
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+elif CACHE_DIR or "PYTEST_VERSION" not in os.environ:
+    CACHES = {
+        "default": {
+            "BACKEND": "salon_site.cache.ResilientFileCache",
+            "LOCATION": str(Path(CACHE_DIR or BASE_DIR / "var" / "cache").resolve()),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # pages, gzipped and not, for a few hundred events; the oldest third goes when full
+            "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 3},
         }
     }
 else:

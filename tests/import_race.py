@@ -5,6 +5,9 @@ the pages, the API and search through the test client.
 Shared by the PostgreSQL test (in-process, tests/test_postgres_only.py) and the SQLite WAL test
 (a subprocess on a file database, tests/test_serving.py). Returns what was seen, for the tests to
 judge.
+
+`Held` and `InThread` stage two writers at once (an import and a merge, two renames...) for
+tests/test_write_races.py: one is held inside its transaction while the other runs.
 """
 
 from __future__ import annotations
@@ -96,3 +99,63 @@ def readers_during_a_paused_import(*, replace: bool) -> dict:
     if failures:
         raise failures[0]
     return {"before": before, "during": during, "after": what_readers_see(Client())}
+
+
+# Two writers at once ---------------------------------------------------------------------------
+
+
+class Held:
+    """Holds every call of `module.name` made in another thread inside the caller's transaction
+    until `release()`: `reached` is set when one is held. Use as a context manager."""
+
+    def __init__(self, module, name: str):
+        self.module, self.name = module, name
+        self.reached, self.released = threading.Event(), threading.Event()
+
+    def __enter__(self) -> Held:
+        original = getattr(self.module, self.name)
+
+        def held(*args, **kwargs):
+            result = original(*args, **kwargs)
+            if threading.current_thread() is not threading.main_thread():
+                self.reached.set()
+                self.released.wait(WAIT)
+            return result
+
+        self.patch = mock.patch.object(self.module, self.name, side_effect=held)
+        self.patch.start()
+        return self
+
+    def release(self) -> None:
+        self.released.set()
+
+    def __exit__(self, *exc) -> None:
+        self.released.set()
+        self.patch.stop()
+
+
+class InThread:
+    """Runs `call()` in a thread with its own database connection; `join()` gives its result or
+    raises what it raised."""
+
+    def __init__(self, call):
+        self.result, self.error = None, None
+
+        def run():
+            try:
+                self.result = call()
+            except BaseException as error:  # given to the caller by join()
+                self.error = error
+            finally:
+                connection.close()
+
+        self.thread = threading.Thread(target=run)
+        self.thread.start()
+
+    def join(self):
+        self.thread.join(WAIT)
+        if self.thread.is_alive():
+            raise AssertionError("the thread did not finish")
+        if self.error is not None:
+            raise self.error
+        return self.result

@@ -368,3 +368,76 @@ def test_deleting_a_tag_in_use_from_the_admin_untags_its_quotes_everywhere(admin
     assert client.get("/tags/数据/").status_code == 404
     assert ">数据</a>" not in client.get(EVENT).content.decode()
     assert LogEntry.objects.get().object_repr == "数据"
+
+
+# Names cleaned at every door (issue 12) ---------------------------------------------------------
+
+
+def change_form_data(admin_client, url: str) -> dict:
+    """What the change form at `url` posts back unchanged (inline formsets empty)."""
+    context = admin_client.get(url).context
+    form = context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None and name != "tags":
+            data[name] = value
+    for formset in context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data |= {management.add_prefix(k): v for k, v in management.initial.items()}
+    return data
+
+
+def test_typing_punctuation_in_a_quote_s_tags_box_is_a_form_error(admin_client, client):
+    """Before: `!!!` made a tag with an empty slug, and /tags/, the sitemap and the API 500ed."""
+    quote = Quote.objects.get(number=1)
+    url = f"/admin/transcripts/quote/{quote.pk}/change/"
+    data = change_form_data(admin_client, url)
+    for typed in ("!!!", "\u202e", "幻觉, !!!"):
+        response = admin_client.post(url, data | {"tags": typed})
+        assert response.status_code == 200, typed  # the form again, with the error
+        assert "没有可以用在网址里的字符" in response.content.decode() or "不能为空" in (
+            response.content.decode()
+        ), typed
+    assert not Tag.objects.filter(slug="").exists() and not Tag.objects.filter(name="!!!")
+    cache.clear()
+    for page in ("/tags/", "/sitemap.xml", "/api/tags"):
+        assert client.get(page).status_code == 200, page
+
+
+def test_the_tags_box_cleans_names_and_reads_an_alias_as_its_tag(admin_client):
+    tagging.add_alias(tag=tag("幻觉"), name="hallucination")
+    quote = Quote.objects.get(number=1)
+    url = f"/admin/transcripts/quote/{quote.pk}/change/"
+    tags = Tag.objects.count()
+    data = change_form_data(admin_client, url)
+    response = admin_client.post(url, data | {"tags": "AGI\u200b, Hallucination, ＡＩ"})
+    assert response.status_code == 302
+    assert sorted(quote.tags.names()) == ["AGI", "AI", "幻觉"]
+    assert Tag.objects.count() == tags + 1  # AI; no look-alike AGI, no tag for the alias
+
+
+def test_a_tag_named_only_with_invisible_characters_is_refused_in_the_tag_form(admin_client):
+    response = admin_client.post(
+        "/admin/taggit/tag/add/",
+        {"name": "\u200b\u202e", "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 200 and "不能为空" in response.content.decode()
+    assert tagging.tag_name_problem("AGI") and not tagging.tag_name_problem("AGI 2")
+
+
+def test_a_tag_only_on_hidden_quotes_or_drafts_is_as_unknown_as_no_tag(client):
+    """Before: 200 with an empty list, where an unknown tag answers 404."""
+    assert client.get(tag_url("幻觉")).status_code == 200
+    for quote in Quote.objects.filter(tags__name="幻觉"):
+        quote.published = False
+        quote.save()
+    cache.clear()
+    assert client.get(tag_url("幻觉")).status_code == 404
+    Quote.objects.filter(tags__name="幻觉").update(published=True)
+    Event.objects.update(published=False)
+    cache.clear()
+    assert client.get(tag_url("幻觉")).status_code == 404

@@ -3,8 +3,10 @@ database gives the site back: the same export, the same pages byte for byte, the
 results. Runs on SQLite with `make test` and on PostgreSQL with `make test-postgres`; the second
 test restores into a brand-new SQLite file through the commands, as an operator would.
 
-What the export does not carry (and a database dump does): accounts, the admin history, tag
-aliases and the redirects of renamed or merged tags.
+The export carries what readers see beyond the transcripts (issue 12): when each event was
+created and last changed (the feeds print both), and each tag's slug as it is, its aliases
+(search follows them) and its old slugs (their links redirect). What it does not carry (and a
+database dump does): accounts, the admin history, and tags no event uses.
 """
 
 from __future__ import annotations
@@ -13,9 +15,20 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from taggit.models import Tag
 
-from transcripts.models import Event, Participation, Quote, Section, Speaker, Topic
+from transcripts import tagging
+from transcripts.models import (
+    Event,
+    Participation,
+    Quote,
+    Section,
+    Speaker,
+    TagAlias,
+    TagRedirect,
+    Topic,
+)
 from transcripts.search.service import quote_search
 
 from .conftest import export_all, manage_py_ok, run_command
@@ -39,8 +52,14 @@ PAGES = [
     "/tags/备份标签/",
     "/api/events",
     "/api/events/second/quotes",
+    "/api/tags",
+    "/sitemap.xml",
+    "/feed/",
+    "/feed/rss/",
+    "/tags/ai_1/",
+    "/tags/计算资源/",
 ]
-SEARCHES = ["幻觉", "大模型", "强化学习", '"基座模型"', "算力 -幻觉", "推荐系统"]
+SEARCHES = ["幻觉", "大模型", "强化学习", '"基座模型"', "算力 -幻觉", "推荐系统", "LLM", "GPU"]
 
 
 def build_site() -> None:
@@ -57,6 +76,14 @@ def build_site() -> None:
     second = Event.objects.get(slug="second")
     second.intro = "编辑改过的介绍。"
     second.save()
+    # the tag work of editors: an alias, a rename and a merge (old slugs redirect), and a tag
+    # whose slug is not the one its name alone would get (ai_1: "ai" was taken)
+    tagging.add_alias(tag=Tag.objects.get(name="幻觉"), name="LLM")
+    tagging.rename_tag(tag=Tag.objects.get(name="算力"), new_name="计算资源")
+    tagging.merge_tags(sources=[Tag.objects.get(name="AGI")], target="通用人工智能")
+    tagging.add_alias(tag=Tag.objects.get(name="计算资源"), name="GPU")
+    demo.quotes.get(number=5).tags.add("AI")
+    demo.quotes.get(number=6).tags.add("A.I.")
 
 
 def snapshot(client) -> dict:
@@ -109,11 +136,37 @@ def test_exporting_everything_and_importing_it_into_an_empty_database_gives_the_
     assert after["searches"] == before["searches"]
     assert not Event.objects.get(slug="draft").published
     assert not Quote.objects.get(event__slug=EVENT.split("/")[2], number=7).published
+    assert Tag.objects.get(name="A.I.").slug == "ai_1"  # restored before "AI", slug kept
+    assert sorted(TagAlias.objects.values_list("name", flat=True)) == ["AGI", "GPU", "LLM"]
+    assert {(r.old_slug, r.tag.name) for r in TagRedirect.objects.all()} == {
+        ("agi", "通用人工智能"),
+        ("算力", "计算资源"),
+    }
+    assert client.get("/tags/算力/")["Location"] == reverse("tag-detail", args=["计算资源"])
+
+
+def test_an_export_made_before_times_and_tag_details_were_kept_still_imports(tmp_path):
+    build_site()
+    exported = export_all()
+    for event in exported:
+        del event["event"]["created"], event["event"]["updated"]
+        event.pop("tag_details", None)
+    backup = tmp_path / "old-backup.json"
+    backup.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    empty_the_database()
+    run_command("import_event", str(backup))
+    assert sorted(Event.objects.values_list("slug", flat=True)) == [
+        "da-mo-xing-xun-lian-he-jin-hua-zhi-lu",
+        "draft",
+        "second",
+    ]
+    assert Quote.objects.filter(tags__name="A.I.").exists()
 
 
 RENDER = """
 import json
 from django.core.cache import cache
+from django.urls import reverse
 from django.test import Client
 from django.test.utils import override_settings
 plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

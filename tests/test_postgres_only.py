@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from transcripts.models import Quote
-from transcripts.search.backends import PG_TABLE, PostgresBackend, backend
+from transcripts.search.backends import HIDDEN, PG_PIECES, PG_TABLE, PostgresBackend, backend
 from transcripts.search.documents import normalize
 from transcripts.search.query import parse_query
 from transcripts.search.service import quote_search
@@ -44,16 +44,17 @@ def lexemes(quote_id: int, weight: str) -> list[tuple[int, str]]:
     )
 
 
-def index_size() -> int:
+def index_size(table: str = PG_TABLE) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {PG_TABLE}")
+        cursor.execute(f"SELECT count(*) FROM {table}")
         return cursor.fetchone()[0]
 
 
 @pytest.mark.django_db
-def test_the_index_table_has_a_gin_index():
+@pytest.mark.parametrize("table", [PG_TABLE, PG_PIECES])
+def test_the_index_tables_have_a_gin_index(table):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [PG_TABLE])
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
         definitions = [row[0] for row in cursor.fetchall()]
     assert any("USING gin (document)" in d for d in definitions), definitions
 
@@ -156,23 +157,61 @@ def test_lexemes_are_quoted_in_literals():
 
 
 @pytest.mark.django_db
+def test_a_very_long_quote_keeps_its_grams_in_overlapping_pieces():
+    """Too long for one tsvector literal (under 1 MB of lexemes, positions up to 16383): the
+    quote's row keeps its metadata and first tokens; its grams go to pieces that overlap."""
+    event = import_demo()
+    quote = event.quotes.get(number=1)
+    quote.text = "大模型" + "数据" * 100_000  # the acceptance check's long quote, and more
+    quote.save()
+    assert not lexemes(quote.pk, "A") and lexemes(quote.pk, "B")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT piece, (SELECT max(p) FROM unnest(document) u,"
+            f" unnest(u.positions) p) FROM {PG_PIECES} WHERE quote_id = %s ORDER BY piece",
+            [quote.pk],
+        )
+        pieces = cursor.fetchall()
+    grams = 200_000 + 3
+    step = PostgresBackend.PIECE_GRAMS - PostgresBackend.OVERLAP
+    overlap = PostgresBackend.OVERLAP
+    assert [number for number, _ in pieces] == list(range(1, -(-(grams - overlap) // step) + 1))
+    assert all(top <= PostgresBackend.PIECE_GRAMS for _, top in pieces)
+    model, data = set(numbers_containing("大模型")), set(numbers_containing("数据"))
+    assert 1 in model & data
+    for query, expected in (("大模型 数据", model & data), ("大模型 -数据", model - data)):
+        assert {h.quote.number for h in quote_search(query, page_size=200).hits} == expected
+
+
+@pytest.mark.django_db
 def test_deleting_quotes_in_sql_removes_their_index_entries():
-    """A trigger does what ON DELETE CASCADE would, even for deletes that send no signal."""
+    """A trigger does what ON DELETE CASCADE would, even for deletes that send no signal: from
+    the index, the hidden quotes' entries and the pieces of long quotes."""
     event = import_demo()
     ids = list(event.quotes.filter(tags=None).values_list("pk", flat=True)[:3])
+    hidden, long = event.quotes.get(pk=ids[0]), event.quotes.get(pk=ids[1])
+    hidden.published = False
+    hidden.save()
+    long.text = "数据" * 10_000
+    long.save()
+    assert index_size(HIDDEN["postgresql"]) == 1 and index_size(PG_PIECES) == 3
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM transcripts_quote WHERE id = ANY(%s)", [ids])
     assert index_size() == 70 - 3
+    assert index_size(HIDDEN["postgresql"]) == index_size(PG_PIECES) == 0
 
 
 @pytest.mark.django_db(transaction=True)
 def test_flush_empties_the_index_too():
     """Django's flush truncates the quote table (manage.py flush, transactional tests): no
     foreign key may stop it, and the index must not keep entries for quotes that are gone."""
-    import_demo()
-    assert index_size() == 70
+    event = import_demo()
+    event.quotes.filter(number=1).update(published=False)
+    event.quotes.filter(number=2).update(text="数据" * 10_000)
+    call_command("rebuild_search_index", verbosity=0)
+    assert index_size() == 69 and index_size(HIDDEN["postgresql"]) == 1 and index_size(PG_PIECES)
     call_command("flush", interactive=False, verbosity=0)
-    assert index_size() == 0
+    assert index_size() == index_size(HIDDEN["postgresql"]) == index_size(PG_PIECES) == 0
 
 
 # Readers during an import ---------------------------------------------------------------------

@@ -126,3 +126,12 @@ def test_the_login_form_needs_the_token_too():
     data = {"username": "boss", "password": "pw", "csrfmiddlewaretoken": token}
     assert browser.post("/admin/login/", data).status_code == 302
     assert browser.get("/admin/").status_code == 200
+
+
+def test_a_login_without_next_lands_on_the_admin_index_not_a_404():
+    """Issue 12: a login form posted without `next` sent editors to /accounts/profile/ (404)."""
+    User.objects.create_superuser("boss", password="pw")
+    browser = Client()
+    response = browser.post("/admin/login/", {"username": "boss", "password": "pw"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert browser.get(response["Location"]).status_code == 200

@@ -47,8 +47,9 @@ def database_down(error=OperationalError):
 @pytest.mark.django_db
 def test_healthz_says_the_database_answers(client):
     response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.status_code == 200, response.content
+    # the suite's cache is each process's memory: nothing shared that could be down
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "none"}
     assert "no-store" in response["Cache-Control"]  # never cached, by us or a proxy
     assert not response.cookies  # no session, no CSRF cookie
     assert client.get("/en/healthz").status_code == 404  # outside the language prefixes
@@ -59,7 +60,7 @@ def test_healthz_is_503_when_the_database_does_not_answer(client):
     with database_down():
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "unavailable"}
+    assert response.json() == {"status": "error", "database": "unavailable", "cache": "none"}
     assert int(response["Retry-After"]) > 0
 
 
@@ -238,9 +239,10 @@ def test_redis_url_selects_the_shared_redis_cache_and_a_bad_one_stops_the_site()
             timeout=120,
         )
 
+    # (tests/test_cache_outage.py: without REDIS_URL, outside the test suite, a shared folder)
     assert backend().stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
     redis = backend(REDIS_URL="redis://127.0.0.1:6379/0")
-    assert redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert redis.stdout.strip() == "salon_site.cache.ResilientRedisCache"
     wrong = backend(REDIS_URL="http://127.0.0.1:6379")
     assert wrong.returncode != 0
     assert "REDIS_URL='http://127.0.0.1:6379' is not a redis:// or unix:// URL" in wrong.stderr
@@ -329,3 +331,133 @@ def test_on_sqlite_readers_never_see_a_half_imported_event(tmp_path, replace):
         nothing = {"page": 404, "api": 404, "home_lists_it": False, "search_hits": 0}
         assert {key: seen["during"][key] for key in nothing} == nothing
         assert seen["after"]["page"] == 200 and seen["after"]["quotes_on_page"] == 70
+
+
+# An empty database ----------------------------------------------------------------------------
+
+EMPTY_DATABASE = """
+import json
+from django.test import Client
+from django.test.utils import override_settings
+plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+answers = {}
+with override_settings(STORAGES={"default": plain, "staticfiles": plain}):  # no collectstatic
+    client = Client()
+    for url in ["/", "/events/any/", "/api/events", "/healthz"]:
+        response = client.get(url)
+        answers[url] = [response.status_code, response.get("Retry-After"),
+                        response.content.decode()]
+    response = client.post("/admin/login/", {"username": "boss", "password": "pw"})
+    answers["login"] = [response.status_code, response.get("Retry-After"),
+                        response.content.decode()]
+print(json.dumps(answers))
+"""
+
+
+def test_an_empty_database_answers_503_that_says_migrate_not_500(tmp_path):
+    """A database whose migrations were never applied (a restore into a new server, a deploy
+    before `migrate`): a 503 naming the cause, and `/healthz` says so too."""
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}", DJANGO_SECURE_SSL_REDIRECT="0"
+    )
+    answers = json.loads(manage(env, "shell", "--no-imports", "-c", EMPTY_DATABASE).stdout)
+    for url in ["/", "/events/any/", "login"]:
+        status, retry_after, html = answers[url]
+        assert status == 503, url
+        assert "网站尚未完成安装" in html and "manage.py migrate" in html, url
+        assert int(retry_after) > 0
+    assert answers["/api/events"][0] == 503
+    assert json.loads(answers["/api/events"][2])["detail"].endswith("migrations not applied")
+    assert answers["/healthz"][0] == 503
+    assert json.loads(answers["/healthz"][2])["database"] == "not migrated"
+
+
+class MissingTable:
+    """A middleware whose query meets a table that is not there, as on PostgreSQL."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import ProgrammingError
+
+        raise ProgrammingError('relation "transcripts_event" does not exist')
+
+
+@pytest.mark.django_db
+def test_a_missing_table_in_a_migrated_database_is_still_a_500(settings):
+    """Only a database that lacks migrations gets the 'not set up' 503: the same error with
+    every migration applied is a bug, and stays a 500."""
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.test_serving.MissingTable"]
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 500
+
+
+@pytest.mark.django_db
+def test_on_a_database_without_migrations_a_missing_table_is_a_503(settings, monkeypatch):
+    from transcripts import middleware
+
+    monkeypatch.setattr(middleware, "_migrated", [False])
+    monkeypatch.setattr(middleware, "MigrationExecutor", UnmigratedExecutor)
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.test_serving.MissingTable"]
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 503
+    assert "网站尚未完成安装" in response.content.decode()
+
+
+class UnmigratedExecutor:
+    """Stands for a database with no migration applied."""
+
+    def __init__(self, connection):
+        self.loader = mock.Mock()
+
+    def migration_plan(self, targets):
+        return [("transcripts", "0001_initial")]
+
+
+# gunicorn and forwarded headers ---------------------------------------------------------------
+
+
+def test_gunicorn_trusts_no_forwarded_header_unless_django_is_told_to(tmp_path):
+    """A request that says `X-Forwarded-Proto: https` is plain http to the site (redirected to
+    https) unless DJANGO_SECURE_PROXY_SSL_HEADER names that header; gunicorn on its own trusts
+    it from 127.0.0.1 by default."""
+    import http.client
+    import socket
+    import time
+
+    def first_answer(**env: str) -> tuple[int, str]:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "--config", "gunicorn.conf.py",
+             "salon_site.wsgi"],
+            cwd=ROOT,
+            env=production_env(
+                GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1", GUNICORN_ACCESS_LOG="",
+                DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", **env,
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            for _ in range(150):
+                try:
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    connection.request(
+                        "GET", "/robots.txt", headers={"X-Forwarded-Proto": "https",
+                                                       "Host": "testserver"}
+                    )  # fmt: skip
+                    response = connection.getresponse()
+                    return response.status, response.getheader("Location") or ""
+                except OSError:
+                    time.sleep(0.1)
+            raise AssertionError("gunicorn did not answer")
+        finally:
+            server.terminate()
+            server.wait(30)
+
+    assert first_answer() == (301, "https://testserver/robots.txt")
+    status, _ = first_answer(DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto")
+    assert status == 200

@@ -128,3 +128,41 @@ def test_check_deploy_names_a_protection_turned_off():
     )  # fmt: skip
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout  # SECURE_SSL_REDIRECT
+
+
+THROTTLING = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "print(json.dumps([settings.AXES_ENABLED, settings.AXES_FAILURE_LIMIT, "
+    "settings.AXES_COOLOFF_TIME.total_seconds(), settings.CLIENT_IP_HEADER]))"
+)
+
+
+def test_login_throttling_is_on_by_default_and_configured_from_the_environment():
+    def throttling(**env: str) -> list:
+        result = _run("-c", THROTTLING, **PRODUCTION, **env)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    assert throttling() == [True, 5, 15 * 60, ""]
+    assert throttling(
+        DJANGO_LOGIN_THROTTLING="0",
+        DJANGO_LOGIN_FAILURE_LIMIT="3",
+        DJANGO_LOGIN_LOCKOUT_MINUTES="60",
+        DJANGO_CLIENT_IP_HEADER="X-Real-IP",
+    ) == [False, 3, 60 * 60, "HTTP_X_REAL_IP"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DJANGO_LOGIN_FAILURE_LIMIT", "five", "DJANGO_LOGIN_FAILURE_LIMIT='five' is not"),
+        ("DJANGO_LOGIN_FAILURE_LIMIT", "0", "must be at least 1"),
+        ("DJANGO_LOGIN_LOCKOUT_MINUTES", "-5", "must be at least 1"),
+        ("DJANGO_LOGIN_THROTTLING", "maybe", "DJANGO_LOGIN_THROTTLING='maybe' is not"),
+        ("DJANGO_CLIENT_IP_HEADER", "X-Real-IP: 1.2.3.4", "is not a header name"),
+    ],
+)
+def test_a_throttling_value_that_cannot_be_understood_stops_the_site(variable, value, message):
+    result = _run("manage.py", "check", **PRODUCTION, **{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -93,3 +93,23 @@ def test_a_raw_reimport_keeps_an_editors_takedown(tmp_path):
     hide(5)
     run_command("import_event", str(SEED), "--replace")
     assert not Quote.objects.get(number=5).published
+
+
+def test_taking_an_event_down_in_the_admin_moves_its_quotes_out_of_search_and_back(admin_client):
+    """The index holds only what readers may see: the admin's unpublish action moves the
+    event's entries aside (nothing is deleted, nothing segmented again); publishing brings
+    them back, found exactly as before."""
+    from .test_search import index_entries
+
+    before = {h["number"] for h in admin_client.get("/api/search", {"q": "幻觉"}).json()["results"]}
+    event = Event.objects.get()
+    for action, count in (("unpublish_events", 0), ("publish_events", len(before))):
+        admin_client.post(
+            "/admin/transcripts/event/",
+            {"action": action, "_selected_action": [event.pk], "confirmed": "yes"},
+        )
+        indexed, aside = index_entries()
+        assert len(indexed) == 70 - len(aside) and len(aside) == (70 if count == 0 else 0)
+        found = admin_client.get("/api/search", {"q": "幻觉"}).json()
+        assert found["count"] == count
+    assert {h["number"] for h in found["results"]} == before

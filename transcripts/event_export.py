@@ -3,7 +3,10 @@
 Export goes through the same `Transcript` shape and the same JSON writer as the import report,
 so export → import → export gives identical JSON. Quotes come in reading order with their
 permalink numbers, and retired numbers with their redirects: importing an export (a backup)
-gives every quote its number back.
+gives every quote its number back. A backup also carries what readers see beyond the
+transcript: when the event was created and last changed (the feeds print both), and each tag's
+slug, aliases and old slugs (`ExportedTranscript`): restored into an empty database, it gives
+the same pages, feeds, sitemaps, API answers and search results.
 
 The import report (`report`, what `--report json` and the admin preview show) adds what only the
 parser knows and the database does not keep: warnings, the source lines that went into no quote,
@@ -21,14 +24,18 @@ from django.db.models import Prefetch
 
 from .models import Event, Participation, Quote, QuoteRedirect
 from .parsing import Part, Redirect, Speaker, Topic, Transcript, Turn, json_export
+from .parsing.json_export import ExportedTranscript, TagDetail
 from .slugs import speaker_slug, title_slug
 from .speaker_matching import is_placeholder
+
+# each tag with its aliases and old slugs (taggit's manager takes no custom queryset)
+TAGS = ("tags", "tags__aliases", "tags__redirects")
 
 
 def events_for_export():
     """Everything an export reads, in a fixed number of queries whatever the size."""
     return Event.objects.order_by("slug").prefetch_related(
-        "tags",
+        *TAGS,
         Prefetch(
             "participations",
             queryset=Participation.objects.select_related("speaker").order_by("order", "pk"),
@@ -38,7 +45,7 @@ def events_for_export():
         Prefetch(
             "quotes",
             queryset=Quote.objects.select_related("speaker", "section", "topic")
-            .prefetch_related("tags")
+            .prefetch_related(*TAGS)
             .order_by("position"),
         ),
         Prefetch(
@@ -50,7 +57,7 @@ def events_for_export():
     )
 
 
-def event_transcript(event: Event) -> Transcript:
+def event_transcript(event: Event) -> ExportedTranscript:
     participations = list(event.participations.all())
     speakers = [
         Speaker(
@@ -63,7 +70,10 @@ def event_transcript(event: Event) -> Transcript:
         )
         for p in participations
     ]
-    return Transcript(
+    quotes = list(event.quotes.all())
+    tags = {tag.pk: tag for tag in event.tags.all()}
+    tags.update((tag.pk, tag) for quote in quotes for tag in quote.tags.all())
+    return ExportedTranscript(
         title=event.title,
         slug=event.slug,
         series=event.series,
@@ -93,7 +103,7 @@ def event_transcript(event: Event) -> Transcript:
                 end=q.end_time,
                 translation=q.translation,
             )
-            for q in event.quotes.all()
+            for q in quotes
         ),
         redirects=tuple(
             Redirect(r.number, r.target.number if r.target else None)
@@ -101,6 +111,17 @@ def event_transcript(event: Event) -> Transcript:
         ),
         format=event.source_format,
         checksum=event.source_checksum,
+        created=event.created_at,
+        updated=event.updated_at,
+        tag_details=tuple(
+            TagDetail(
+                name=tag.name,
+                slug=tag.slug,
+                aliases=tuple(sorted(alias.name for alias in tag.aliases.all())),
+                old_slugs=tuple(sorted(redirect.old_slug for redirect in tag.redirects.all())),
+            )
+            for tag in sorted(tags.values(), key=lambda tag: tag.name)
+        ),
     )
 
 

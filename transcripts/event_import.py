@@ -14,6 +14,16 @@ import preview calls too, so the preview shows exactly what the import will do. 
 of another event, and never a match for a named person.
 
 Rows are written and indexed in batches, so memory follows the batch, not the event.
+
+Every value is checked first (`import_checks.checked`: lengths, numbers, slugs, tag names, NUL),
+whatever the format. Imports take turns: the second of two imports of one file at the same moment
+waits for the first, then finds its event ("unchanged": already imported), and two imports
+never race to create the same speaker or tag (`_take_turn`); the unique source checksum is the
+database's guarantee behind it. Tag names are resolved by `import_tags.tags_for_import` (a merged
+tag's name is an alias and leads to the tag it was merged into), which holds the tags until the
+import commits, so a merge meanwhile is refused as busy instead of failing the import at commit.
+A backup (our JSON export) keeps its event's creation and change times and its tags' slugs,
+aliases and old slugs.
 """
 
 from __future__ import annotations
@@ -23,11 +33,12 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import Literal
 
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Max, Q
 from taggit.models import Tag
 
-from . import alignment, slugs
+from . import alignment, import_tags, slugs
+from .import_checks import checked
 from .models import (
     Event,
     Participation,
@@ -44,12 +55,19 @@ from .parsing import Warning as ParseWarning
 from .parsing.transcript import Dropped, Variant
 from .search import service as search
 from .speaker_matching import SpeakerMatch, match_speakers
+from .tagging import TagBusy
 
 BATCH = 1000
+IMPORT_WAIT = 600  # seconds an import waits for the one before it (SQLite; PostgreSQL waits on)
+IMPORT_LOCK = 0x5A1_0113  # PostgreSQL advisory lock: imports take turns
 
 
 class ImportConflict(Exception):
     """The event already exists from another source and `replace` was not asked for."""
+
+
+class ImportBusy(Exception):
+    """Another import kept the database busy for longer than `IMPORT_WAIT`."""
 
 
 @dataclass
@@ -81,7 +99,25 @@ class _Plan:
 
 
 def event_import(*, transcript: Transcript, replace: bool = False) -> ImportResult:
+    """Write the transcript (see the module docstring). Raises `import_checks.InvalidValue` (a
+    `ParseError`) for a value that cannot be stored, `ImportConflict`, or `ImportBusy`."""
+    transcript = checked(transcript)
+    try:
+        return _import(transcript, replace)
+    except IntegrityError:
+        # Someone else wrote this source's event, its slug or one of its speakers at the same
+        # moment, outside the turns imports take (an editor in the admin): once more, from what
+        # is there now.
+        try:
+            return _import(transcript, replace)
+        except IntegrityError as error:
+            message = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise ImportConflict(f"the database refused the event: {message}") from None
+
+
+def _import(transcript: Transcript, replace: bool) -> ImportResult:
     with transaction.atomic():
+        _take_turn()
         same_source = same_source_event(transcript, lock=True)
         if same_source and not replace:
             return ImportResult(
@@ -96,11 +132,14 @@ def event_import(*, transcript: Transcript, replace: bool = False) -> ImportResu
         status = "replaced" if event else "created"
         if event is None:
             event = Event(slug=_free_event_slug(transcript))
-        _fill_event(event, transcript)
+        tags = _tags(transcript)
+        _fill_event(event, transcript, tags)
         matches = match_speakers(transcript, event=event if status == "replaced" else None)
         speakers = _resolve_speakers(matches)
         plan = _plan(event, transcript, speakers) if status == "replaced" else _fresh(transcript)
-        _write_contents(event, transcript, speakers, plan, replacing=status == "replaced")
+        replacing = status == "replaced"
+        _write_contents(event, transcript, speakers, plan, replacing=replacing, tags=tags)
+        _restore_times(event, transcript)
         return ImportResult(
             event=event,
             status=status,
@@ -117,6 +156,30 @@ def event_import(*, transcript: Transcript, replace: bool = False) -> ImportResu
             added=sum(row is None for row in plan.rows),
             retired=len(plan.retired),
         )
+
+
+def _take_turn() -> None:
+    """Wait until no other import is writing, then hold the turn until this one commits.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite lets one transaction write at a time:
+    its write lock is taken now, by a first write, because a transaction that has read before
+    its first write cannot wait for the lock (it fails at once with "database is locked")."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA busy_timeout")
+            (previous,) = cursor.fetchone()
+            cursor.execute(f"PRAGMA busy_timeout = {IMPORT_WAIT * 1000}")
+            try:
+                cursor.execute(f"UPDATE {Event._meta.db_table} SET id = id WHERE 0")
+            except OperationalError:
+                raise ImportBusy(
+                    f"another import or edit kept the database busy for {IMPORT_WAIT} s; "
+                    "try again when it has finished"
+                ) from None
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout = {int(previous)}")
 
 
 def same_source_event(transcript: Transcript, *, lock: bool = False) -> Event | None:
@@ -144,7 +207,35 @@ def _free_event_slug(transcript: Transcript) -> str:
     return slugs.unique_slug(base, taken)
 
 
-def _fill_event(event: Event, transcript: Transcript) -> None:
+def _tags(transcript: Transcript) -> dict[str, Tag]:
+    """The tag of every name the event and its quotes carry (casefolded name → tag)."""
+    names = [*transcript.tags, *(name for turn in transcript.turns for name in turn.tags)]
+    try:
+        return import_tags.tags_for_import(names, details=getattr(transcript, "tag_details", ()))
+    except TagBusy as error:
+        raise ImportBusy(f"the tags are being changed: {error}") from None
+
+
+def _restore_times(event: Event, transcript: Transcript) -> None:
+    """A backup (our JSON export) keeps when its event was created and last changed, as it keeps
+    its tags and flags: the feeds, the sitemap and the home page's order print or follow them.
+    Restored over the event in place, the event is again as it was then (its page version, the
+    change time, with it: a page cached from then is that content)."""
+    times = {
+        field: moment
+        for field, moment in (
+            ("created_at", getattr(transcript, "created", None)),
+            ("updated_at", getattr(transcript, "updated", None)),
+        )
+        if moment is not None
+    }
+    if times:
+        Event.objects.filter(pk=event.pk).update(**times)
+        for field, moment in times.items():
+            setattr(event, field, moment)
+
+
+def _fill_event(event: Event, transcript: Transcript, tags: dict[str, Tag]) -> None:
     event.title = transcript.title
     event.series = transcript.series
     event.date = transcript.date
@@ -158,7 +249,7 @@ def _fill_event(event: Event, transcript: Transcript) -> None:
         event.published = transcript.published
     event.save()
     if transcript.tags or event.tags.exists():
-        event.tags.set(list(transcript.tags))
+        event.tags.set([tags[name.casefold()] for name in transcript.tags])
 
 
 # Who the speakers are ----------------------------------------------------------------------
@@ -247,7 +338,7 @@ def _plan(event: Event, transcript: Transcript, speakers: dict[str, Speaker]) ->
     return _Plan(numbers, rows, retired)
 
 
-def _write_contents(event, transcript, speakers, plan: _Plan, *, replacing: bool) -> None:
+def _write_contents(event, transcript, speakers, plan: _Plan, *, replacing: bool, tags) -> None:
     """Rows for the turns, in batches: existing quotes updated in place, new ones created.
     A new event is indexed batch by batch from memory; a replaced one is re-indexed after."""
     turns = transcript.turns
@@ -278,7 +369,7 @@ def _write_contents(event, transcript, speakers, plan: _Plan, *, replacing: bool
             [q for q in batch if q.pk], [*fields, "published"] if from_file else fields
         )
         created = Quote.objects.bulk_create([q for q in batch if not q.pk])
-        _tag(batch if from_file else created)
+        _tag(batch if from_file else created, tags)
         if not replacing:
             search.index_new_quotes(batch)  # in this transaction: readers never see half
         ids += [q.pk for q in batch]
@@ -367,21 +458,12 @@ def _write_redirects(event: Event, transcript: Transcript, plan: _Plan, ids: lis
     )
 
 
-def _tag(quotes: list[Quote]) -> None:
-    """Tag the new quotes in bulk (one query to find tags, one to link them); taggit's
-    case-insensitive matching is kept, so AGI and agi are one tag."""
-    names = {name for quote in quotes for name in quote.tag_names}
-    if not names:
-        return
-    known = {tag.name.casefold(): tag for tag in Tag.objects.filter(name__in=names)}
-    for name in sorted(names):
-        if name.casefold() not in known:
-            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
-            known[name.casefold()] = tag
+def _tag(quotes: list[Quote], tags: dict[str, Tag]) -> None:
+    """Tag the quotes in bulk (one query), with the tags `import_tags.tags_for_import` gave."""
     TaggedQuote.objects.bulk_create(
         {
-            (quote.pk, known[name.casefold()].pk): TaggedQuote(
-                content_object=quote, tag=known[name.casefold()]
+            (quote.pk, tags[name.casefold()].pk): TaggedQuote(
+                content_object=quote, tag=tags[name.casefold()]
             )
             for quote in quotes
             for name in quote.tag_names

@@ -8,7 +8,8 @@ middlewares added.
 
 `DatabaseUnavailableMiddleware` turns a lost database connection into a 503 page with
 Retry-After instead of a traceback: `templates/503.html` is rendered without a request context,
-so it touches neither the database nor the session.
+so it touches neither the database nor the session. A database whose migrations were never
+applied (an empty one) gets a 503 that says so (`templates/503_not_migrated.html`), not a 500.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import logging
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, ProgrammingError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -61,17 +63,67 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        if isinstance(exception, OperationalError | InterfaceError):
-            return database_unavailable(request, exception)
-        return None
+        return database_problem(request, exception)
 
 
-def database_unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
-    logger.error("database unavailable: %s %s: %s", request.method, request.path, exception)
+def database_problem(request: HttpRequest, exception: BaseException | None) -> HttpResponse | None:
+    """The 503 for a database error that is the database's state, not a bug: no connection, or
+    no tables (migrations not applied). None for anything else (a 500, as it should be)."""
+    if isinstance(exception, OperationalError | ProgrammingError) and _missing_table(exception):
+        try:
+            pending = migrations_pending()
+        except DatabaseError:
+            pending = False
+        if pending:
+            return _unavailable(
+                request,
+                exception,
+                template="503_not_migrated.html",
+                detail="the database is not set up: migrations not applied",
+            )
+    if isinstance(exception, OperationalError | InterfaceError):
+        return database_unavailable(request, exception)
+    return None
+
+
+def _missing_table(exception: BaseException) -> bool:
+    # SQLite: OperationalError "no such table"; PostgreSQL: ProgrammingError (UndefinedTable)
+    message = str(exception)
+    return "no such table" in message or "does not exist" in message
+
+
+_migrated = [False]  # once every migration is applied, it stays so for this process
+
+
+def migrations_pending() -> bool:
+    """Whether the database lacks migrations this code has (an empty database lacks them all).
+    Asks the database once per call until the answer is no; raises DatabaseError when it is
+    unreachable."""
+    if _migrated[0]:
+        return False
+    executor = MigrationExecutor(connection)
+    pending = bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    _migrated[0] = not pending
+    return pending
+
+
+def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    return _unavailable(
+        request,
+        exception,
+        template="503.html",
+        detail="database unavailable, try again shortly",
+    )
+
+
+def _unavailable(
+    request: HttpRequest, exception: BaseException, *, template: str, detail: str
+) -> HttpResponse:
+    logger.error("%s: %s %s: %s", detail, request.method, request.path, exception)
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": "database unavailable, try again shortly"}, status=503)
+        response = JsonResponse({"detail": detail}, status=503)
     else:
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = HttpResponse(render_to_string(template), status=503)
     response["Retry-After"] = str(RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response

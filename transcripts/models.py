@@ -22,6 +22,16 @@ from taggit.models import Tag, TaggedItemBase
 from .parsing.vocabulary import chinese_numeral
 
 
+class CuratedTags(TaggableManager):
+    """taggit's manager, whose form field (every admin form with a tags box) cleans tag names as
+    every other way in does: normalised, never empty, an alias read as its tag."""
+
+    def formfield(self, form_class=None, **kwargs):
+        from .tagging import TagNamesField  # tagging reads these models
+
+        return super().formfield(form_class=form_class or TagNamesField, **kwargs)
+
+
 class TaggedEvent(TaggedItemBase):
     content_object = models.ForeignKey("Event", on_delete=models.CASCADE)
 
@@ -70,7 +80,7 @@ class Event(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    tags = TaggableManager(through=TaggedEvent, blank=True, verbose_name="标签")
+    tags = CuratedTags(through=TaggedEvent, blank=True, verbose_name="标签")
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -80,6 +90,12 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="event_title_not_empty"),
             models.CheckConstraint(condition=~Q(slug=""), name="event_slug_not_empty"),
+            # the same source imports once, even when two imports of it race
+            models.UniqueConstraint(
+                fields=["source_checksum"],
+                condition=~Q(source_checksum=""),
+                name="unique_event_source",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -235,7 +251,7 @@ class Quote(models.Model):
         "公开", default=True, help_text="unticked: hidden from the site, API, feeds and search"
     )
 
-    tags = TaggableManager(through=TaggedQuote, blank=True, verbose_name="标签")
+    tags = CuratedTags(through=TaggedQuote, blank=True, verbose_name="标签")
     objects = QuoteQuerySet.as_manager()
 
     class Meta:
@@ -332,3 +348,28 @@ class TagRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.tag.slug}"
+
+
+class PendingUpload(models.Model):
+    """A transcript uploaded in the admin, waiting for its editor to confirm the import.
+
+    In the database, not in a cache: the confirm step may reach another worker, or come after
+    the cache was cleared. One use only (the confirm deletes it); gone after `expires_at`
+    (transcripts/admin/importing.py removes the expired ones whenever someone uploads).
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField("文件名", max_length=255)
+    data = models.BinaryField("文件内容")
+    format = models.CharField("格式", max_length=20)
+    replace = models.BooleanField("替换现有活动", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "待确认的上传"
+        verbose_name_plural = "待确认的上传"
+
+    def __str__(self) -> str:
+        return self.name

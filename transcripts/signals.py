@@ -8,13 +8,14 @@ forgets the versions.
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_migrate
 from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
 from .models import Event, Participation, Quote, Section, Speaker, TagAlias, Topic
 from .search import service as search
+from .search import visibility
 from .views.caching import forget_event_version, forget_site_version
 
 
@@ -99,3 +100,17 @@ def _index_topic(sender, instance: Topic, created: bool = False, raw: bool = Fal
         forget_site_version()
     if not created and not raw:
         search.index_quotes(Quote.objects.filter(topic=instance))
+
+
+@receiver(pre_migrate, dispatch_uid="search-triggers-down")
+def _before_migrating(sender, using: str, **kwargs) -> None:
+    """SQLite cannot rebuild a table while a trigger elsewhere names it (`search.visibility`)."""
+    if sender.name == "transcripts":
+        visibility.uninstall(using)
+
+
+@receiver(post_migrate, dispatch_uid="search-triggers-up")
+def _after_migrating(sender, using: str, **kwargs) -> None:
+    """The index's triggers back in place, and its entries on the side their quotes belong."""
+    if sender.name == "transcripts":
+        visibility.install(using)

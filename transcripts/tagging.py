@@ -6,27 +6,51 @@ reindexes the quotes whose tags changed, tells every process to reload the vocab
 pages of the events concerned to a new version, and records a `TagRedirect` for each slug that
 stops existing, so `/tags/<old slug>/` keeps working. Tags are written with `update()` and bulk
 queries, not `save()`: the service does the reindexing itself, once, whatever the number of quotes.
+
+Names are cleaned the same way at every door (`slugs.clean_tag_name`, then `name_fault`): this
+module's checks, the admin's forms, the tags box of the quote and event forms (`TagNamesField`)
+and the import (`import_checks`).
+
+Concurrency. Each write locks the rows it changes first (`SELECT … FOR UPDATE NOWAIT`) and works
+from what it finds under the lock, not from what the editor's form was built from: two editors
+renaming one tag end with one name and every old slug redirecting, and a rename can say the tag
+was renamed meanwhile (`seen_name`). An import holds the tags it uses until it commits
+(`import_tags.tags_for_import`), so a merge, rename or delete of them meanwhile is refused with
+`TagBusy` ("try again in a minute") instead of failing the import at its commit; names that
+collide with a write committed meanwhile (two tags renamed to one name, one new tag created
+twice) are a `TagError` or the other's tag, never a 500.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django import forms
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from taggit.forms import TagField
 from taggit.models import Tag
 
 from .models import Event, Quote, TagAlias, TaggedEvent, TaggedQuote, TagRedirect
 from .search import service as search
+from .slugs import clean_tag_name, is_tag_slug, tag_slug
 from .views.caching import forget_event_version
 
 MAX_NAME = 100  # Tag.name and TagAlias.name
+BUSY = "这些标签正被一次导入或另一位编辑使用,请过一会儿再试。"
 
 
 class TagError(Exception):
     """A tag change that cannot be made, with a message for the editor."""
+
+
+class TagBusy(TagError):
+    """Another transaction (a long import, another editor) holds the tags: try again later."""
 
 
 @dataclass(frozen=True)
@@ -54,16 +78,34 @@ class DeletedTags:
 # Checks ----------------------------------------------------------------------------------------
 
 
-def tag_name_problem(name: str, *, tag: Tag | None = None, merging: Iterable[Tag] = ()) -> str:
-    """Why `name` cannot be the name of `tag` (None: a new tag), "" if it can. It may take over
-    an alias of the tag itself or of the tags being merged into it. Names compare
-    case-insensitively, as taggit does here (TAGGIT_CASE_INSENSITIVE)."""
+def name_fault(name: str) -> str:
+    """What makes a cleaned name (`clean_tag_name`) unfit for any tag or alias, whatever the
+    others: "empty", "long", "no-slug" (`!!!`: no letter or digit for a web address), or ""."""
     if not name:
-        return "名称不能为空。"
+        return "empty"
     if len(name) > MAX_NAME:
-        return f"名称最多 {MAX_NAME} 个字。"
-    if not Tag().slugify(name):
-        return f"「{name}」里没有可以用在网址里的字符。"
+        return "long"
+    if not tag_slug(name):
+        return "no-slug"
+    return ""
+
+
+def fault_message(name: str, what: str = "名称") -> str:
+    """Why a cleaned name cannot name a tag, in the editors' words ("" if it can)."""
+    return {
+        "empty": f"{what}不能为空(不可见的字符不算)。",
+        "long": f"{what}最多 {MAX_NAME} 个字。",
+        "no-slug": f"「{name}」里没有可以用在网址里的字符(至少要有一个字母、数字或汉字)。",
+        "": "",
+    }[name_fault(name)]
+
+
+def tag_name_problem(name: str, *, tag: Tag | None = None, merging: Iterable[Tag] = ()) -> str:
+    """Why `name` (cleaned) cannot be the name of `tag` (None: a new tag), "" if it can. It may
+    take over an alias of the tag itself or of the tags being merged into it. Names compare
+    case-insensitively, as taggit does here (TAGGIT_CASE_INSENSITIVE)."""
+    if problem := fault_message(name):
+        return problem
     owners = [t.pk for t in (tag, *merging) if t is not None]
     if other := Tag.objects.filter(name__iexact=name).exclude(pk__in=owners).first():
         return f"已有标签「{other.name}」:要把两个标签合成一个,请用“合并所选标签”。"
@@ -74,11 +116,9 @@ def tag_name_problem(name: str, *, tag: Tag | None = None, merging: Iterable[Tag
 
 
 def alias_problem(name: str, *, alias: TagAlias | None = None) -> str:
-    """Why `name` cannot be an alias (`alias`: the one being edited), "" if it can."""
-    if not name:
-        return "别名不能为空。"
-    if len(name) > MAX_NAME:
-        return f"别名最多 {MAX_NAME} 个字。"
+    """Why `name` (cleaned) cannot be an alias (`alias`: the one being edited), "" if it can."""
+    if problem := fault_message(name, "别名"):
+        return problem
     if tag := Tag.objects.filter(name__iexact=name).first():
         return f"「{tag.name}」已是一个标签的名称,不能再作别名。"
     others = TagAlias.objects.filter(name__iexact=name).select_related("tag")
@@ -89,34 +129,100 @@ def alias_problem(name: str, *, alias: TagAlias | None = None) -> str:
     return ""
 
 
-def _free_slug(tag: Tag, name: str) -> str:
+def free_slug(tag: Tag, name: str) -> str:
     """taggit's slug for `name`, with taggit's `_1`, `_2`... if another tag holds it."""
     taken = set(
         Tag.objects.exclude(pk=tag.pk)
-        .filter(slug__startswith=tag.slugify(name))
+        .filter(slug__startswith=tag_slug(name))
         .values_list("slug", flat=True)
     )
-    slug, i = tag.slugify(name), 0
+    slug, i = tag_slug(name), 0
     while slug in taken:
         i += 1
-        slug = tag.slugify(name, i)
+        slug = f"{tag_slug(name)}_{i}"
     return slug
+
+
+class TagNamesField(TagField):
+    """The tags box of the quote and event forms (`models.CuratedTags`): taggit's, with names
+    cleaned and checked as every other way in does, and an alias read as its tag."""
+
+    def clean(self, value) -> list[str]:
+        names: dict[str, str] = {}
+        for raw in super().clean(value):
+            name = clean_tag_name(raw)
+            if problem := fault_message(name, "标签名"):
+                raise forms.ValidationError(problem)
+            names.setdefault(name.casefold(), name)
+        if names:
+            aliases = TagAlias.objects.filter(any_name(names.values())).select_related("tag")
+            for alias in aliases:
+                names[alias.name.casefold()] = alias.tag.name
+        return sorted({name.casefold(): name for name in names.values()}.values())
+
+
+def any_name(names: Iterable[str], field: str = "name") -> Q:
+    return reduce(operator.or_, (Q(**{f"{field}__iexact": name}) for name in names), Q(pk=None))
+
+
+# Locks -----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _tag_write() -> Iterator[None]:
+    """One transaction (a savepoint within the admin's) for a tag write. Rows another
+    transaction holds (an import, another editor) make it a `TagBusy`, not a 500: PostgreSQL
+    says so at once (NOWAIT), SQLite when the write lock is someone else's."""
+    try:
+        with transaction.atomic():
+            yield
+    except OperationalError as error:
+        if _held_by_another(error):
+            raise TagBusy(BUSY) from None
+        raise
+
+
+def _held_by_another(error: OperationalError) -> bool:
+    """PostgreSQL's "lock not available" (NOWAIT) or a deadlock; SQLite's "database is locked"."""
+    return getattr(error.__cause__, "sqlstate", None) in ("55P03", "40P01") or (
+        "database is locked" in str(error)
+    )
+
+
+def _lock(tags: Iterable[Tag]) -> dict[int, Tag]:
+    """The current rows of these tags, locked until the transaction ends; a tag deleted (merged
+    away) meanwhile is missing."""
+    ids = sorted({tag.pk for tag in tags})
+    return {tag.pk: tag for tag in Tag.objects.select_for_update(nowait=True).filter(pk__in=ids)}
 
 
 # Writes ----------------------------------------------------------------------------------------
 
 
-def rename_tag(*, tag: Tag, new_name: str) -> Renamed:
-    """Rename a tag and recompute its slug; its old slug redirects to it from now on."""
-    new_name = new_name.strip()
-    old_name, old_slug = tag.name, tag.slug
-    if new_name == old_name:
-        return Renamed(tag=tag, old_name=old_name, old_slug=old_slug, quotes=0)
-    if problem := tag_name_problem(new_name, tag=tag):
-        raise TagError(problem)
-    with transaction.atomic():
-        new_slug = _free_slug(tag, new_name)
-        Tag.objects.filter(pk=tag.pk).update(name=new_name, slug=new_slug)
+def rename_tag(*, tag: Tag, new_name: str, seen_name: str | None = None) -> Renamed:
+    """Rename a tag and recompute its slug; its old slug redirects to it from now on. With
+    `seen_name` (the name the editor's form showed), a tag renamed meanwhile is a `TagError`."""
+    new_name = clean_tag_name(new_name)
+    with _tag_write():
+        current = _lock([tag]).get(tag.pk)
+        if current is None:
+            raise TagError("这个标签刚被删除或合并了。")
+        if seen_name is not None and current.name != seen_name:
+            raise TagError(f"这个标签刚被别人改名为「{current.name}」:请重新打开它再改。")
+        tag.name, tag.slug = current.name, current.slug
+        old_name, old_slug = current.name, current.slug
+        if new_name == old_name:
+            return Renamed(tag=tag, old_name=old_name, old_slug=old_slug, quotes=0)
+        if problem := tag_name_problem(new_name, tag=tag):
+            raise TagError(problem)
+        new_slug = free_slug(tag, new_name)
+        try:
+            with transaction.atomic():
+                Tag.objects.filter(pk=tag.pk).update(name=new_name, slug=new_slug)
+        except IntegrityError:  # another editor took the name or the slug and committed
+            raise TagError(
+                tag_name_problem(new_name, tag=tag) or "另一位编辑刚用了这个网址名,请再试一次。"
+            ) from None
         tag.name, tag.slug = new_name, new_slug
         TagAlias.objects.filter(tag=tag, name__iexact=new_name).delete()
         if new_slug != old_slug:
@@ -130,8 +236,13 @@ def merge_tags(*, sources: Iterable[Tag], target: Tag | str) -> Merged:
     """Move every quote and event from the sources to the target (a tag, or the name of a tag to
     use or create), keep the sources' names as aliases of the target and their slugs as
     redirects to it, and delete the sources."""
-    sources = list(sources)
-    with transaction.atomic():
+    with _tag_write():
+        held = _lock([*sources, *([target] if isinstance(target, Tag) else [])])
+        sources = [held[s.pk] for s in sources if s.pk in held]  # as they are now
+        if isinstance(target, Tag):
+            if target.pk not in held:
+                raise TagError("目标标签刚被删除或合并了。")
+            target = held[target.pk]
         target, created = _merge_target(target, sources)
         sources = [s for s in sources if s.pk != target.pk]
         if not sources:
@@ -160,10 +271,10 @@ def merge_tags(*, sources: Iterable[Tag], target: Tag | str) -> Merged:
 
 def delete_unused_tags(*, tags: Iterable[Tag] | None = None) -> DeletedTags:
     """Delete the tags (all of them when None) that no quote and no event carries."""
-    with transaction.atomic():
+    with _tag_write():
         candidates = Tag.objects.all()
         if tags is not None:
-            candidates = candidates.filter(pk__in=[t.pk for t in tags])
+            candidates = candidates.filter(pk__in=list(_lock(tags)))
         unused = candidates.filter(
             ~Exists(TaggedQuote.objects.filter(tag=OuterRef("pk"))),
             ~Exists(TaggedEvent.objects.filter(tag=OuterRef("pk"))),
@@ -179,7 +290,8 @@ def delete_unused_tags(*, tags: Iterable[Tag] | None = None) -> DeletedTags:
 
 def delete_tag(*, tag: Tag) -> int:
     """Delete a tag even if in use (the admin's delete button); returns how many quotes lost it."""
-    with transaction.atomic():
+    with _tag_write():
+        _lock([tag])
         quote_ids = _quote_ids([tag.pk])
         event_ids = _event_ids([tag.pk])
         Tag.objects.filter(pk=tag.pk).delete()
@@ -189,31 +301,49 @@ def delete_tag(*, tag: Tag) -> int:
 
 def add_alias(*, tag: Tag, name: str) -> TagAlias:
     """Another name for a tag (LLM → 大模型); never the name or alias of any tag."""
-    name = name.strip()
+    name = clean_tag_name(name)
     if problem := alias_problem(name):
         raise TagError(problem)
-    with transaction.atomic():
-        alias = TagAlias.objects.create(tag=tag, name=name)
-        search.vocabulary_changed()
+    try:
+        with _tag_write():
+            alias = TagAlias.objects.create(tag=tag, name=name)
+            search.vocabulary_changed()
+    except IntegrityError:  # another editor gave the same alias meanwhile
+        raise TagError(alias_problem(name) or f"「{name}」已是一个别名。") from None
     return alias
 
 
 # Helpers ---------------------------------------------------------------------------------------
 
 
+def create_tag(name: str, *, slug: str = "") -> tuple[Tag, bool]:
+    """(a new tag, True), or (the tag of this name another transaction created meanwhile,
+    False). `slug`: the slug to give it if free (a backup's)."""
+    for _ in range(3):
+        tag = Tag(name=name)
+        free = slug and is_tag_slug(slug) and not Tag.objects.filter(slug=slug).exists()
+        tag.slug = slug if free else free_slug(tag, name)
+        try:
+            with transaction.atomic():
+                tag.save()
+            return tag, True
+        except IntegrityError:
+            if existing := Tag.objects.filter(name__iexact=name).first():
+                return existing, False
+            slug = ""  # the slug was taken meanwhile: the next free one
+    raise TagBusy(BUSY)
+
+
 def _merge_target(target: Tag | str, sources: list[Tag]) -> tuple[Tag, bool]:
     """The target tag itself, the tag with that name, or a new tag with that name (True)."""
     if isinstance(target, Tag):
         return target, False
-    name = target.strip()
+    name = clean_tag_name(target)
     if existing := Tag.objects.filter(name__iexact=name).first():
-        return existing, False
+        return _lock([existing]).get(existing.pk) or existing, False
     if problem := tag_name_problem(name, merging=sources):
         raise TagError(problem)
-    tag = Tag(name=name)
-    tag.slug = _free_slug(tag, name)
-    tag.save()
-    return tag, True
+    return create_tag(name)
 
 
 def _move(through, owner_ids: set[int], source_ids: list[int], target: Tag) -> None:

@@ -6,8 +6,10 @@ is (`match_speakers`: a new person, someone already known, or a placeholder of t
 the label variants the parser merged, and every source line left out of the event, with why.
 
 Between the two steps the uploaded bytes (a .docx is binary: `parsing.load` takes bytes) wait in
-the cache for an hour under a random token keyed to the uploading user; the confirm form carries
-only the token.
+the database (`PendingUpload`) for an hour under a random token, for the uploading user only; the
+confirm form carries only the token. Not in the cache: the confirm may reach another worker, or
+come after the cache was cleared or went down. Confirming spends the token; expired uploads are
+deleted whenever someone uploads.
 
 The page hangs off the Event admin (`/admin/transcripts/event/import/`, an "导入活动" button on
 the event list) without touching `records.py`: its URL is added in front of the admin site's own,
@@ -19,25 +21,34 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from .. import parsing
 from ..event_export import report
-from ..event_import import ImportConflict, ImportResult, event_import, same_event, same_source_event
-from ..models import Event, Participation, Speaker
+from ..event_import import (
+    ImportBusy,
+    ImportConflict,
+    ImportResult,
+    event_import,
+    same_event,
+    same_source_event,
+)
+from ..import_checks import checked
+from ..models import Event, Participation, PendingUpload, Speaker
 from ..parsing import notspeech
 from ..parsing.vocabulary import chinese_numeral
 from ..speaker_matching import SpeakerMatch, match_speakers
@@ -117,15 +128,31 @@ class ConfirmForm(forms.Form):
 # Between the two steps ---------------------------------------------------------------------
 
 
-def _key(request, token: str) -> str:
-    return f"admin-import:{request.user.pk}:{token}"
-
-
 def _keep(request, *, name: str, data: bytes, format: str, replace: bool) -> str:
+    now = timezone.now()
+    PendingUpload.objects.filter(expires_at__lte=now).delete()
     token = secrets.token_urlsafe(24)
-    pending = {"name": name, "data": data, "format": format, "replace": replace}
-    cache.set(_key(request, token), pending, KEEP_SECONDS)
+    PendingUpload.objects.create(
+        token=token,
+        user=request.user,
+        name=name[:255],
+        data=data,
+        format=format,
+        replace=replace,
+        expires_at=now + timedelta(seconds=KEEP_SECONDS),
+    )
     return token
+
+
+def _claim(request, token: str) -> PendingUpload | None:
+    """The upload this user left under this token, removed so that it imports once: of two
+    confirms at the same moment, the one whose delete removes the row goes on."""
+    pending = PendingUpload.objects.filter(
+        token=token, user=request.user, expires_at__gt=timezone.now()
+    ).first()
+    if pending is None or not PendingUpload.objects.filter(pk=pending.pk).delete()[0]:
+        return None
+    return pending
 
 
 # The report --------------------------------------------------------------------------------
@@ -236,9 +263,12 @@ def upload_view(request):
         else:
             data = upload.read()
             try:
-                transcripts = parsing.load(
-                    data, format=form.cleaned_data["format"], name=Path(upload.name).stem
-                )
+                transcripts = [  # as the import would store them: mended values warned about
+                    checked(t)
+                    for t in parsing.load(
+                        data, format=form.cleaned_data["format"], name=Path(upload.name).stem
+                    )
+                ]
             except parsing.ParseError as error:
                 messages.error(request, f"无法读取文件 {upload.name}:{error}")
             else:
@@ -268,28 +298,33 @@ def confirm_view(request):
     _require_import_permission(request)
     upload_url = reverse("admin:transcripts_event_import")
     form = ConfirmForm(request.POST)
-    pending = cache.get(_key(request, form.cleaned_data["token"])) if form.is_valid() else None
+    pending = _claim(request, form.cleaned_data["token"]) if form.is_valid() else None
     if pending is None:
         messages.error(request, "这次上传已失效(只保留一小时,且只能导入一次),请重新上传。")
         return redirect(upload_url)
-    cache.delete(_key(request, form.cleaned_data["token"]))
     try:
         transcripts = parsing.load(
-            pending["data"], format=pending["format"], name=Path(pending["name"]).stem
+            bytes(pending.data), format=pending.format, name=Path(pending.name).stem
         )
     except parsing.ParseError as error:
-        messages.error(request, f"无法读取文件 {pending['name']}:{error}")
+        messages.error(request, f"无法读取文件 {pending.name}:{error}")
         return redirect(upload_url)
     for transcript in transcripts:
         try:
             with transaction.atomic():
-                result = event_import(transcript=transcript, replace=pending["replace"])
-                _log(request, result, pending["name"])
+                result = event_import(transcript=transcript, replace=pending.replace)
+                _log(request, result, pending.name)
         except ImportConflict:
             messages.error(
                 request,
                 f"没有导入《{transcript.title}》:同一网址名的活动已经存在,来源不同。"
                 "要原地替换它,请勾选“替换现有活动”后重新上传。",
+            )
+        except parsing.ParseError as error:  # a value the database cannot hold
+            messages.error(request, f"没有导入《{transcript.title}》:{error}")
+        except ImportBusy:
+            messages.error(
+                request, f"没有导入《{transcript.title}》:另一次导入正在进行,请稍后再试。"
             )
         else:
             _say(request, result)

@@ -23,7 +23,9 @@ from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from ..models import Quote, QuoteRedirect, TagAlias, TaggedQuote
+from ..slugs import clean_tag_name
 from ..suggestions import suggest_for_quotes, suggest_tags
+from ..tagging import fault_message
 
 LABELS = {"event": "活动", "speaker": "发言人", "section": "部分", "topic": "话题"}
 TEMPLATES = "admin/transcripts/quote/"
@@ -83,7 +85,8 @@ class TagNamesField(forms.CharField):
         text = super().to_python(value)
         for separator in "，、;；":
             text = text.replace(separator, ",")
-        unique = {name.casefold(): name for name in reversed(parse_tags(text))}
+        names = (clean_tag_name(name) for name in parse_tags(text))  # as every way in does
+        unique = {name.casefold(): name for name in reversed(list(names))}
         return sorted(unique.values())  # tag names ignore case (TAGGIT_CASE_INSENSITIVE)
 
     def validate(self, value) -> None:
@@ -94,12 +97,8 @@ class TagNamesField(forms.CharField):
 
 
 def name_problem(name: str) -> str:
-    """Why `name` cannot be a new tag's name, "" if it can."""
-    if not 0 < len(name) <= 100:
-        return f"标签名应有 1 到 100 个字:{name[:20]}"
-    if not Tag().slugify(name):
-        return f"「{name}」里没有可以用在网址里的字符。"
-    return ""
+    """Why `name` cannot be a new tag's name, "" if it can: the check every way in shares."""
+    return fault_message(clean_tag_name(name), "标签名")
 
 
 class TagChangeForm(forms.Form):
@@ -269,7 +268,7 @@ class QuoteAdmin(admin.ModelAdmin):
         back = reverse("admin:transcripts_quote_change", args=[quote.pk])
         if request.GET:
             back += "?" + request.GET.urlencode()
-        name = request.POST.get("tag", "").strip()
+        name = clean_tag_name(request.POST.get("tag", ""))
         if problem := name_problem(name):
             self.message_user(request, problem, messages.ERROR)
             return HttpResponseRedirect(back)
@@ -353,8 +352,9 @@ class QuoteAdmin(admin.ModelAdmin):
         chosen: dict[int, list[str]] = {}
         for value in request.POST.getlist("accept"):
             pk, _, name = value.partition(":")
-            if pk.isdigit() and int(pk) in by_quote and not name_problem(name.strip()):
-                chosen.setdefault(int(pk), []).append(name.strip())
+            name = clean_tag_name(name)
+            if pk.isdigit() and int(pk) in by_quote and not name_problem(name):
+                chosen.setdefault(int(pk), []).append(name)
         changed = added = 0
         with transaction.atomic():
             names = sorted({name for names in chosen.values() for name in names})

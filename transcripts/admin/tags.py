@@ -4,6 +4,12 @@ that keep old tag URLs working.
 Every write goes through `transcripts.tagging`, which keeps the search index, the vocabulary,
 the cached event pages and old URLs right; each one is recorded in the admin history. taggit's
 own Tag admin is replaced: its merge and delete bypass all of that.
+
+Names are cleaned as at every other door (`slugs.clean_tag_name`): `!!!` or a name of invisible
+characters is a form error. Editors working at once: the change form carries the name it showed
+(`seen_name`), so a rename of a tag someone else renamed meanwhile is a form error that shows the
+new name (saving again confirms); what the service still finds under its lock (a name taken a
+moment ago, tags an import is using) comes back as a message on the page, never a 500.
 """
 
 from __future__ import annotations
@@ -14,13 +20,15 @@ from collections import defaultdict
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from taggit.models import Tag
 
 from .. import tagging
 from ..models import TagAlias, TaggedQuote, TagRedirect
+from ..slugs import clean_tag_name
 
 if admin.site.is_registered(Tag):
     admin.site.unregister(Tag)
@@ -32,7 +40,7 @@ class TagAliasForm(forms.ModelForm):
         fields = ["name"]
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = clean_tag_name(self.cleaned_data["name"])
         if problem := tagging.alias_problem(name, alias=self.instance):
             raise forms.ValidationError(problem)
         return name
@@ -45,14 +53,29 @@ class TagAliasInline(admin.TabularInline):
 
 
 class TagForm(forms.ModelForm):
+    # the name this form showed: a tag renamed by someone else since is not renamed blindly
+    seen_name = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Tag
         fields = ["name"]
         help_texts = {"name": "改名后,旧的标签网址会永久跳转到新网址。"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_name"].initial = self.instance.name
+
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        tag = self.instance if self.instance.pk else None
+        name = clean_tag_name(self.cleaned_data["name"])
+        tag = self.instance if self.instance.pk else None  # as it is now, read for this request
+        seen = self.data.get(self.add_prefix("seen_name"))
+        if tag is not None and seen and seen != tag.name:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_name")] = tag.name  # saving again confirms
+            raise forms.ValidationError(
+                f"这个标签刚被别人改名为「{tag.name}」。如仍要改成「{name}」,请再保存一次。"
+            )
         if problem := tagging.tag_name_problem(name, tag=tag):
             raise forms.ValidationError(problem)
         return name
@@ -124,11 +147,30 @@ class TagAdmin(admin.ModelAdmin):
 
     # Rename and delete from the change form -----------------------------------------------
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """What the service refuses after the form was valid (another editor was quicker, an
+        import holds the tag) is said on the page, which shows the tag as it is now."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except tagging.TagError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj: Tag, form, change: bool) -> None:
         if not change:
-            super().save_model(request, obj, form, change)
+            try:
+                with transaction.atomic():
+                    super().save_model(request, obj, form, change)
+            except IntegrityError:  # another editor added it a moment ago
+                raise tagging.TagError(
+                    tagging.tag_name_problem(obj.name) or f"标签「{obj.name}」刚被别人加上了。"
+                ) from None
         elif "name" in form.changed_data:
-            form.renamed = tagging.rename_tag(tag=Tag.objects.get(pk=obj.pk), new_name=obj.name)
+            form.renamed = tagging.rename_tag(
+                tag=Tag.objects.get(pk=obj.pk),
+                new_name=obj.name,
+                seen_name=form.cleaned_data.get("seen_name") or None,
+            )
             obj.slug = form.renamed.tag.slug
 
     def construct_change_message(self, request, form, formsets, add=False):
@@ -147,6 +189,13 @@ class TagAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj: Tag) -> None:
         tagging.delete_tag(tag=obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except tagging.TagError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     # Actions ---------------------------------------------------------------------------------
 
@@ -195,9 +244,13 @@ class TagAdmin(admin.ModelAdmin):
     @admin.action(description="删除所选标签中未使用的", permissions=["delete"])
     def delete_unused(self, request, queryset) -> None:
         tags = list(queryset.order_by("name"))
-        with transaction.atomic():
-            result = tagging.delete_unused_tags(tags=tags)
-            self.log_deletions(request, [t for t in tags if t.name in result.deleted])
+        try:
+            with transaction.atomic():
+                result = tagging.delete_unused_tags(tags=tags)
+                self.log_deletions(request, [t for t in tags if t.name in result.deleted])
+        except tagging.TagError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
         if result.deleted:
             names = "、".join(result.deleted)
             self.message_user(request, f"已删除 {len(result.deleted)} 个未使用的标签:{names}。")

@@ -2,8 +2,17 @@
 
 Accepts one event object or an array of them; every field is checked, and a missing or
 mistyped one is a `ParseError` naming the event and the field. Fields added later (a quote's
-"start", "end" and "translation", a speaker's "placeholder") may be missing, as in exports made
-before they existed.
+"start", "end" and "translation", a speaker's "placeholder", the event's "created" and
+"updated" times, the "tag_details") may be missing, as in exports made before they existed.
+
+What only JSON can say is refused here: NUL and lone surrogates in strings (`\u0000`,
+`\ud800`: no database stores them), nesting too deep to read. What every format can get wrong
+(lengths, number ranges, slugs, tag names) is checked for all of them by the import service
+(`transcripts.import_checks`).
+
+A backup carries more than the `Transcript` every parser returns: when the event was created
+and last changed (the feeds print both) and, for each tag it uses, its slug, aliases and old
+slugs (links and search follow them). `parse_all` returns those as `ExportedTranscript`s.
 """
 
 from __future__ import annotations
@@ -12,11 +21,35 @@ import datetime
 import json
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from .transcript import ROLES, ParseError, Part, Redirect, Speaker, Topic, Transcript, Turn
 
 FORMAT = "json"
+# Characters no database column holds: NUL (PostgreSQL refuses it) and UTF-16 halves that JSON's
+# \uXXXX escapes can write alone (they cannot be encoded as UTF-8).
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class TagDetail:
+    """A tag as a backup keeps it: the slug its links use, its aliases (search finds the tag by
+    them), and the slugs it had before renames and merges (their links lead to it)."""
+
+    name: str
+    slug: str = ""
+    aliases: tuple[str, ...] = ()
+    old_slugs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExportedTranscript(Transcript):
+    """An event read from (or written to) our export, with what only a backup carries."""
+
+    created: datetime.datetime | None = None
+    updated: datetime.datetime | None = None
+    tag_details: tuple[TagDetail, ...] = ()
 
 
 _EXPORT_HEAD = re.compile(r'\[?\s*\{\s*"event"\s*:')
@@ -68,7 +101,7 @@ class _Reader:
             return ""
         if not isinstance(value, str):
             raise ParseError(f"{self.where}: '{key}' must be a string")
-        return value
+        return _storable(value, f"{self.where}: '{key}'")
 
     def number(self, key: str, *, required: bool = True) -> int | None:
         value = self.data.get(key)
@@ -108,7 +141,27 @@ class _Reader:
         values = self.items(key)
         if not all(isinstance(v, str) and v.strip() for v in values):
             raise ParseError(f"{self.where}: '{key}' must be a list of non-empty strings")
-        return tuple(values)
+        return tuple(_storable(v, f"{self.where}: '{key}'") for v in values)
+
+    def moment(self, key: str) -> datetime.datetime | None:
+        """A time with its offset (ISO 8601), or null."""
+        raw = self.text(key)
+        if not raw:
+            return None
+        try:
+            value = datetime.datetime.fromisoformat(raw)
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            raise ParseError(f"{self.where}: '{key}' {raw!r} is not an ISO 8601 time with offset")
+        return value
+
+
+def _storable(value: str, where: str) -> str:
+    if found := _UNSTORABLE.search(value):
+        what = "NUL" if found[0] == "\x00" else f"a lone surrogate U+{ord(found[0]):04X}"
+        raise ParseError(f"{where} holds {what}, which cannot be stored")
+    return value
 
 
 def _event(data: Any, index: int) -> Transcript:
@@ -169,7 +222,7 @@ def _event(data: Any, index: int) -> Transcript:
     if not turns:
         raise ParseError(f"{where}: no speaker turns found (the 'quotes' list is empty)")
     published = event.data.get("published")
-    return Transcript(
+    return ExportedTranscript(
         title=event.text("title", required=True),
         slug=event.text("slug"),
         series=event.text("series"),
@@ -186,6 +239,21 @@ def _event(data: Any, index: int) -> Transcript:
         turns=tuple(turns),
         redirects=tuple(redirects),
         format=FORMAT,
+        created=event.moment("created"),
+        updated=event.moment("updated"),
+        tag_details=tuple(
+            _tag_detail(_Reader(t, f"{where}, tag {i}"))
+            for i, t in enumerate(root.items("tag_details"), start=1)
+        ),
+    )
+
+
+def _tag_detail(reader: _Reader) -> TagDetail:
+    return TagDetail(
+        name=reader.text("name", required=True),
+        slug=reader.text("slug"),
+        aliases=reader.strings("aliases"),
+        old_slugs=reader.strings("old_slugs"),
     )
 
 
@@ -300,4 +368,18 @@ def dump(transcript: Transcript) -> dict[str, Any]:
     }
     if transcript.redirects:
         data["redirects"] = [{"number": r.number, "to": r.target} for r in transcript.redirects]
+    if isinstance(transcript, ExportedTranscript):
+        for key, moment in (("created", transcript.created), ("updated", transcript.updated)):
+            if moment is not None:
+                data["event"][key] = moment.isoformat()
+        if transcript.tag_details:
+            data["tag_details"] = [
+                {
+                    "name": t.name,
+                    "slug": t.slug,
+                    "aliases": list(t.aliases),
+                    "old_slugs": list(t.old_slugs),
+                }
+                for t in transcript.tag_details
+            ]
     return data

@@ -6,12 +6,17 @@ A backend writes and deletes documents, and narrows an ordinary `Quote` queryset
 reader's filters already applied) to the matching quotes (`matching`, for counts and facets)
 and ranks them a page at a time (`ranked`): quotes whose speaker, topic or tags name a term
 first, then the others, each by relevance (bm25 / ts_rank).
+
+The index holds exactly the quotes readers may see (published, in a published event). The
+entries of the others wait in a table of their own (`HIDDEN`), written the same way, so hidden
+quotes cost a search nothing, however many there are, and publishing moves entries back
+without segmenting a word again. Database triggers move them whichever way a flag changes
+(`visibility`); `write` puts each document where it belongs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 from django.db import connection
 
@@ -20,6 +25,9 @@ from .query import Query, Term
 
 FTS_TABLE = "transcripts_quote_fts"
 PG_TABLE = "transcripts_quote_search"
+# the entries of hidden quotes, as their index writes them (plain tables: never searched)
+HIDDEN = {"sqlite": "transcripts_quote_fts_hidden", "postgresql": "transcripts_quote_search_hidden"}
+PG_PIECES = "transcripts_quote_search_piece"  # a very long quote's grams, in pieces
 
 
 class SQLiteBackend:
@@ -43,32 +51,43 @@ class SQLiteBackend:
         return mark + f" {mark}".join(words) if words else ""  # joined in C: the import's hot path
 
     def write(self, documents: Iterable[Document], *, fresh: bool = False) -> None:
-        """Insert documents, replacing older ones unless the caller knows there are none."""
-        rows = [
-            (d.quote_id, d.grams, self.marked("tokens", d.tokens), self.marked("meta", d.meta))
-            for d in documents
-        ]
-        if not rows:
+        """Insert documents (a hidden quote's entry goes aside), replacing older ones unless the
+        caller knows there are none."""
+        rows: dict[bool, list[tuple]] = {True: [], False: []}
+        for d in documents:
+            marked = (self.marked("tokens", d.tokens), self.marked("meta", d.meta))
+            rows[d.visible].append((d.quote_id, d.grams, *marked))
+        if not rows[True] and not rows[False]:
             return
         with connection.cursor() as cursor:
             if not fresh:
-                cursor.executemany(
-                    f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(row[0],) for row in rows]
-                )
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, grams, tokens, meta) VALUES (%s, %s, %s, %s)",
-                rows,
-            )
+                self._delete(cursor, [row[0] for row in rows[True] + rows[False]])
+            for table, key, batch in (
+                (FTS_TABLE, "rowid", rows[True]),
+                (HIDDEN["sqlite"], "quote_id", rows[False]),
+            ):
+                if batch:
+                    cursor.executemany(
+                        f"INSERT INTO {table} ({key}, grams, tokens, meta) VALUES (%s, %s, %s, %s)",
+                        batch,
+                    )
 
     def delete(self, quote_ids: Iterable[int]) -> None:
-        ids = [(pk,) for pk in quote_ids]
+        ids = list(quote_ids)
         if ids:
             with connection.cursor() as cursor:
-                cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", ids)
+                self._delete(cursor, ids)
+
+    @staticmethod
+    def _delete(cursor, ids: list[int]) -> None:
+        rows = [(pk,) for pk in ids]
+        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", rows)
+        cursor.executemany(f"DELETE FROM {HIDDEN['sqlite']} WHERE quote_id = %s", rows)
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")
+            cursor.execute(f"DELETE FROM {HIDDEN['sqlite']}")
 
     def optimize(self) -> None:
         """Merge the index into one b-tree (after a rebuild: fewer segments to read per query)."""
@@ -158,85 +177,42 @@ class SQLiteBackend:
                 break
         return page
 
-    # The fast path, for searches without reader filters: the index alone answers, and the few
-    # hidden quotes (unpublished, or in an unpublished event) are skipped. Joining every match
-    # to its quote and event costs a B-tree lookup per match; this costs none. Ranking a tier
-    # costs bm25 over all of its quotes, so the first tier alone answers when it fills the page.
+    # The fast path, for searches without reader filters: the index holds only what readers
+    # may see, so it answers alone. Joining every match to its quote and event costs a B-tree
+    # lookup per match; this costs none. Ranking a tier costs bm25 over all of its quotes, so
+    # the first tier alone answers when it fills the page.
 
-    # Hidden quotes come in runs of consecutive ids (a draft event's quotes were written
-    # together), so they are subtracted as a few rowid ranges that FTS5 seeks to directly.
-    MAX_HIDDEN_RANGES = 64
+    def count_index(self, query: Query) -> int:
+        return self._count(self.recall_expression(query))
 
-    def hidden_signature(self) -> tuple:
-        """What changes whenever the set of hidden quotes does, read from small indexes in one
-        query: the draft events with their `updated_at`, count, sum and highest id of the
-        unpublished quotes (a partial index), and the highest quote id. Quotes join a draft
-        event as new rows (ids grow: SQLite's AUTOINCREMENT never reuses one) or by a save that
-        touches the event (`signals`); publishing flags change the first two parts, even when
-        set with a bulk `update()`."""
+    def _count(self, expression: str) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT (SELECT group_concat(id || '@' || updated_at) FROM (SELECT id, updated_at"
-                " FROM transcripts_event WHERE NOT published ORDER BY id)),"
-                " (SELECT count(*) || ',' || coalesce(sum(id), 0) || ',' || coalesce(max(id), 0)"
-                " FROM transcripts_quote WHERE NOT published),"
-                " (SELECT max(id) FROM transcripts_quote)"
+                f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression]
             )
-            return cursor.fetchone()
-
-    def count_visible(self, query: Query, hidden: frozenset[int]) -> int:
-        return self._count(self.recall_expression(query), hidden)
-
-    def _count(self, expression: str, hidden: frozenset[int]) -> int:
-        count = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-        ranges = _hidden_ranges(hidden)
-        with connection.cursor() as cursor:
-            if len(ranges) > self.MAX_HIDDEN_RANGES:  # scattered: subtract them one by one
-                cursor.execute(count.replace("count(*)", "rowid"), [expression])
-                return sum(1 for (pk,) in cursor.fetchall() if pk not in hidden)
-            # all matches minus the matches inside each hidden range, in one statement
-            sql = f"SELECT ({count})" + f" - ({count} AND rowid BETWEEN %s AND %s)" * len(ranges)
-            params = [expression]
-            for low, high in ranges:
-                params += [expression, low, high]
-            cursor.execute(sql, params)
             return cursor.fetchone()[0]
 
-    def ranked_visible(
-        self, query: Query, hidden: frozenset[int], *, offset: int, size: int
-    ) -> list[tuple[int, float, int]]:
-        """(quote id, score, tier) of one page, best first, hidden quotes skipped."""
-        page: list[tuple[int, float, int]] = []
-        for tier, expression in enumerate(self.tiers(query), start=1):
-            if offset:  # skip whole tiers before the page by counting them
-                before = self._count(expression, hidden)
-                if offset >= before:
-                    offset -= before
-                    continue
-            rows = self._ranked(expression, hidden, offset=offset, size=size - len(page))
-            page += [(pk, score, tier) for pk, score in rows]
-            offset = 0
-            if len(page) == size:
-                break
-        return page
-
-    def _ranked(
-        self, expression: str, hidden: frozenset[int], *, offset: int, size: int
-    ) -> list[tuple[int, float]]:
+    def ranked_index(self, query: Query, *, offset: int, size: int) -> list[tuple[int, float, int]]:
+        """(quote id, score, tier) of one page, best first, from the index alone."""
         weights = ", ".join(str(w) for w in self.WEIGHTS)
-        want, limit = offset + size, offset + size + 64
         sql = (
             f"SELECT rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s ORDER BY score, rowid LIMIT %s"
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY score, rowid LIMIT %s OFFSET %s"
         )
+        page: list[tuple[int, float, int]] = []
         with connection.cursor() as cursor:
-            while True:
-                cursor.execute(sql, [expression, limit])
-                rows = cursor.fetchall()
-                visible = [row for row in rows if row[0] not in hidden]
-                if len(visible) >= want or len(rows) < limit:
-                    return visible[offset:want]
-                limit *= 4
+            for tier, expression in enumerate(self.tiers(query), start=1):
+                if offset:  # skip whole tiers before the page by counting them
+                    before = self._count(expression)
+                    if offset >= before:
+                        offset -= before
+                        continue
+                cursor.execute(sql, [expression, size - len(page), offset])
+                page += [(pk, score, tier) for pk, score in cursor.fetchall()]
+                offset = 0
+                if len(page) == size:
+                    break
+        return page
 
 
 class PostgresBackend:
@@ -248,8 +224,14 @@ class PostgresBackend:
     would segment them again, its own way and per the database's locale (1e5x becomes the
     number 1e5 and the word x; code points it does not know as letters vanish, as do words
     over 2,047 bytes). Literals keep exactly our lexemes at exactly our positions, as FTS5 sees
-    them. Limits of the format: positions stop at 16383 and a lexeme keeps at most 256 of them,
-    so a phrase beyond ~16,000 grams into one quote is not found.
+    them.
+
+    Limits of the format: a literal holds under 1 MB of lexemes, positions stop at 16383 and a
+    lexeme keeps 256 of them. So a very long quote (over `PIECE_GRAMS` grams: a 200,000-character
+    quote made a 1.2 MB literal) keeps only its metadata and first tokens in its row, for the
+    tier and the score, and its grams go to `PG_PIECES` in overlapping pieces: any phrase a
+    query can hold lies whole in one piece. Such a quote matches when every term is in one of
+    its pieces and no excluded term in any (`_long_matches`); it ranks by its row.
     """
 
     # ts_rank weights {D, C, B, A}: tokens C, metadata B, grams A, in the ratios of
@@ -257,38 +239,82 @@ class PostgresBackend:
     RANK_WEIGHTS = "{0, 0.25, 1.0, 0.5}"
     # ts_rank normalisation 1: divide by 1 + log(document length), as bm25 favours short quotes
     RANK_NORMALIZATION = 1
-    MAX_LEXEME_BYTES = 2046  # PostgreSQL refuses longer lexemes
+    PIECE_GRAMS = 8000  # positions stay far below 16383, the metadata and tokens included
+    PIECE_BYTES = 512 * 1024  # lexeme bytes per row (counted high), under the literal's 1 MB
+    # A query holds at most 200 characters (query.MAX_LENGTH), so at most 200 grams in a row.
+    OVERLAP = 256
+    # Longer Latin words are cut: no query term is longer than 200 characters, so a cut word
+    # matches exactly what the whole one would (PostgreSQL refuses lexemes over 2,047 bytes).
+    MAX_WORD = 256
 
     def write(self, documents: Iterable[Document], *, fresh: bool = False) -> None:
-        rows = [(d.quote_id, self.vector(d)) for d in documents]
-        if not rows:
+        """Insert documents (a hidden quote's row goes aside), replacing older ones (and their
+        pieces) unless the caller knows there are none."""
+        rows: dict[bool, list[tuple]] = {True: [], False: []}
+        pieces: list[tuple] = []
+        for d in documents:
+            vector, parts = self.vectors(d)
+            rows[d.visible].append((d.quote_id, vector))
+            pieces += [(d.quote_id, number, part) for number, part in enumerate(parts, 1)]
+        ids = [row[0] for row in rows[True] + rows[False]]
+        if not ids:
             return
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"""INSERT INTO {PG_TABLE} (quote_id, document) VALUES (%s, %s::tsvector)
-                    ON CONFLICT (quote_id) DO UPDATE SET document = EXCLUDED.document""",
-                rows,
-            )
+            if not fresh:
+                self._delete(cursor, ids)
+            for table, batch in ((PG_TABLE, rows[True]), (HIDDEN["postgresql"], rows[False])):
+                if batch:
+                    cursor.executemany(
+                        f"INSERT INTO {table} (quote_id, document) VALUES (%s, %s::tsvector)", batch
+                    )
+            if pieces:
+                cursor.executemany(
+                    f"INSERT INTO {PG_PIECES} (quote_id, piece, document)"
+                    " VALUES (%s, %s, %s::tsvector)",
+                    pieces,
+                )
 
     @classmethod
-    def vector(cls, document: Document) -> str:
-        """The tsvector literal of a document: grams at positions 1..n (A), then the metadata
-        (B), then the jieba tokens (C), a position left free between parts. A lexeme may repeat:
-        PostgreSQL merges its positions, clamps them at 16383 and keeps 256 of them."""
+    def vectors(cls, document: Document) -> tuple[str, list[str]]:
+        """The tsvector literal of a document's row, and of its pieces when it is too long for
+        one. A row: grams at positions 1..n (A), then the metadata (B), then the jieba tokens
+        (C), a position left free between parts. A lexeme may repeat: PostgreSQL merges its
+        positions."""
+        grams, meta = cls._words(document.grams), cls._words(document.meta)
+        tokens = cls._words(" ".join(RUN.findall(document.tokens)))  # as FTS5: no punctuation
+        if len(grams) <= cls.PIECE_GRAMS and _size(grams + meta + tokens) <= cls.PIECE_BYTES:
+            return cls._literal(("A", grams), ("B", meta), ("C", tokens)), []
+        tokens = _prefix(tokens, cls.PIECE_BYTES - _size(meta), cls.PIECE_GRAMS)
+        return cls._literal(("B", meta), ("C", tokens)), [
+            cls._literal(("A", piece)) for piece in cls._pieces(grams)
+        ]
 
+    @classmethod
+    def _pieces(cls, grams: list[str]) -> list[list[str]]:
+        """Pieces of at most PIECE_GRAMS grams and PIECE_BYTES bytes, each starting OVERLAP
+        grams before the end of the one before."""
+        pieces, start = [], 0
+        while True:
+            piece = _prefix(grams[start:], cls.PIECE_BYTES, cls.PIECE_GRAMS)
+            pieces.append(piece)
+            if start + len(piece) >= len(grams):
+                return pieces
+            start += len(piece) - cls.OVERLAP
+
+    @classmethod
+    def _words(cls, text: str) -> list[str]:
+        if "'" in text or "\\" in text:  # never in our documents; for safety
+            text = text.replace("\\", "\\\\").replace("'", "''")
+        words = text.split()
+        if max(map(len, words), default=0) > cls.MAX_WORD:  # rare
+            words = [word[: cls.MAX_WORD] for word in words]
+        return words
+
+    @staticmethod
+    def _literal(*parts: tuple[str, list[str]]) -> str:
         entries: list[str] = []
         position = 1
-        for weight, text in (
-            ("A", document.grams),
-            ("B", document.meta),
-            # as the FTS5 tokenizer does: drop the punctuation tokens
-            ("C", " ".join(RUN.findall(document.tokens))),
-        ):
-            if "'" in text or "\\" in text:  # never in our documents; for safety
-                text = text.replace("\\", "\\\\").replace("'", "''")
-            words = text.split()
-            if max(map(len, words), default=0) > cls.MAX_LEXEME_BYTES // 3:  # rare
-                words = [w for w in words if len(w.encode()) <= cls.MAX_LEXEME_BYTES]
+        for weight, words in parts:
             entries.extend(f"'{word}':{p}{weight}" for p, word in enumerate(words, position))
             position += len(words) + 1
         return " ".join(entries)
@@ -297,11 +323,17 @@ class PostgresBackend:
         ids = list(quote_ids)
         if ids:
             with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {PG_TABLE} WHERE quote_id = ANY(%s)", [ids])
+                self._delete(cursor, ids)
+
+    @staticmethod
+    def _delete(cursor, ids: list[int]) -> None:
+        for table in (PG_TABLE, HIDDEN["postgresql"], PG_PIECES):
+            cursor.execute(f"DELETE FROM {table} WHERE quote_id = ANY(%s)", [ids])
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {PG_TABLE}")
+            for table in (PG_TABLE, HIDDEN["postgresql"], PG_PIECES):
+                cursor.execute(f"DELETE FROM {table}")
 
     def optimize(self) -> None:
         """Nothing to do: autovacuum keeps the GIN index (ANALYZE runs on its own schedule)."""
@@ -344,13 +376,13 @@ class PostgresBackend:
     def narrow(self, quotes, query: Query):
         """Ranked as SQLiteBackend.tiers ranks: metadata matches first, then by ts_rank."""
         expression = self.match_expression(query)
+        match, params = f"{PG_TABLE}.document @@ %s::tsquery", [expression]
+        if long := self._long_matches(query):  # their rows hold no grams: named by id
+            match, params = f"({match} OR {PG_TABLE}.quote_id = ANY(%s))", [expression, long]
         return quotes.extra(
             tables=[PG_TABLE],
-            where=[
-                f"{PG_TABLE}.quote_id = transcripts_quote.id",
-                f"{PG_TABLE}.document @@ %s::tsquery",
-            ],
-            params=[expression],
+            where=[f"{PG_TABLE}.quote_id = transcripts_quote.id", match],
+            params=params,
             select={
                 "tier": f"CASE WHEN {PG_TABLE}.document @@ %s::tsquery THEN 1 ELSE 2 END",
                 "score": f"-ts_rank('{self.RANK_WEIGHTS}', {PG_TABLE}.document, %s::tsquery,"
@@ -358,6 +390,24 @@ class PostgresBackend:
             },
             select_params=[self.metadata_expression(query), expression],
         ).order_by("tier", "score", "id")
+
+    def _long_matches(self, query: Query) -> list[int]:
+        """The very long quotes in the index that match (see the class docstring): every
+        positive term in one of their pieces, no negative term in any. One query, on the
+        pieces' own GIN index; nothing to read while no quote is that long."""
+        terms = [(self._phrase(t, "A"), not t.negated) for t in query.terms]
+        having = " AND ".join(
+            ("" if positive else "NOT ") + "bool_or(p.document @@ %s::tsquery)"
+            for _, positive in terms
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.quote_id FROM {PG_PIECES} p WHERE p.document @@ %s::tsquery"
+                f" AND EXISTS (SELECT 1 FROM {PG_TABLE} s WHERE s.quote_id = p.quote_id)"
+                f" GROUP BY p.quote_id HAVING {having}",
+                [" | ".join(phrase for phrase, _ in terms), *(phrase for phrase, _ in terms)],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
 
     @staticmethod
     def _quoted(lexeme: str) -> str:
@@ -368,22 +418,21 @@ class PostgresBackend:
         return f"'{lexeme}'"
 
 
-def id_ranges(ids: Iterable[int]) -> list[tuple[int, int]]:
-    """Sorted ids as (first, last) runs of consecutive ids: {1, 2, 3, 7} → [(1, 3), (7, 7)]."""
-    ranges: list[list[int]] = []
-    for pk in sorted(ids):
-        if ranges and ranges[-1][1] == pk - 1:
-            ranges[-1][1] = pk
-        else:
-            ranges.append([pk, pk])
-    return [(low, high) for low, high in ranges]
+def _size(words: list[str]) -> int:
+    return sum(map(len, words)) * 3  # bytes at most: CJK takes 3, the rest is ASCII
 
 
-@lru_cache(maxsize=4)
-def _hidden_ranges(hidden: frozenset[int]) -> list[tuple[int, int]]:
-    """id_ranges of the hidden set, computed once per set (the service keeps the same frozenset
-    until the hidden quotes change; a frozenset keeps its hash)."""
-    return id_ranges(hidden)
+def _prefix(words: list[str], size: int, count: int) -> list[str]:
+    """The longest start of `words` with at most `count` words and `size` bytes."""
+    words = words[:count]
+    if _size(words) <= size:
+        return words
+    total = 0
+    for n, word in enumerate(words):
+        total += len(word) * 3
+        if total > size:
+            return words[:n]
+    return words
 
 
 def backend() -> SQLiteBackend | PostgresBackend:

@@ -53,12 +53,15 @@ def grams(normalized: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Document:
-    """The index entry of one quote: recall grams, ranking tokens, and metadata grams."""
+    """The index entry of one quote: recall grams, ranking tokens, and metadata grams; whether
+    readers may see the quote (the index searches only those; the others' entries wait aside
+    until the quote or its event is published)."""
 
     quote_id: int
     grams: str
     tokens: str
     meta: str
+    visible: bool = True
 
 
 @lru_cache(maxsize=4096)
@@ -67,7 +70,7 @@ def _meta(speaker: str, topic: str, tags: tuple[str, ...]) -> str:
 
 
 def build_document(
-    quote_id: int, text: str, *, speaker: str, topic: str, tags: list[str]
+    quote_id: int, text: str, *, speaker: str, topic: str, tags: list[str], visible: bool = True
 ) -> Document:
     from .. import segmentation
 
@@ -78,4 +81,5 @@ def build_document(
         # punctuation tokens are dropped by the index's own tokenizer
         tokens=" ".join(segmentation.search_tokens(normalized)),
         meta=_meta(speaker, topic, tuple(sorted(tags))),
+        visible=visible,
     )

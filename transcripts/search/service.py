@@ -1,9 +1,11 @@
 """The search service: keeps the index current and answers queries, from one place.
 
 `index_quotes` / `remove_quotes` are called by the import service (in its transaction) and by the
-signal receivers for admin edits; `rebuild` refills the whole index. `quote_search` parses the
-query, applies the reader's filters with the ORM, lets the backend match and rank, and builds
-highlighted snippets for one page of results.
+signal receivers for admin edits; `rebuild` refills the whole index. Each entry goes where its
+quote belongs: the index when readers may see the quote, aside when not (see `backends`); the
+database's triggers move entries when a quote or event is published or taken down
+(`visibility`). `quote_search` parses the query, applies the reader's filters with the ORM,
+lets the backend match and rank, and builds highlighted snippets for one page of results.
 """
 
 from __future__ import annotations
@@ -95,12 +97,26 @@ def _documents(quotes: Iterable[Quote]) -> list[Document]:
     )
     for quote_id, name in rows:
         tags.setdefault(quote_id, []).append(name)
-    return [_document(q, tags.get(q.pk, [])) for q in quotes]
+    # Whether each event is published, its row locked until this transaction ends: publishing
+    # it meanwhile (which moves its quotes' entries) waits, so no entry lands on the wrong side.
+    published = dict(
+        Event.objects.filter(pk__in={q.event_id for q in quotes})
+        .select_for_update(no_key=True)
+        .values_list("pk", "published")
+    )
+    return [_document(q, tags.get(q.pk, []), published[q.event_id]) for q in quotes]
 
 
-def _document(quote: Quote, tags: list[str]) -> Document:
+def _document(quote: Quote, tags: list[str], event_published: bool) -> Document:
     topic = quote.topic.title if quote.topic else ""
-    return build_document(quote.pk, quote.text, speaker=quote.speaker.name, topic=topic, tags=tags)
+    return build_document(
+        quote.pk,
+        quote.text,
+        speaker=quote.speaker.name,
+        topic=topic,
+        tags=tags,
+        visible=quote.published and event_published,
+    )
 
 
 @transaction.atomic  # one commit for the lot (a savepoint inside an import)
@@ -126,9 +142,10 @@ def index_quotes(
 
 def index_new_quotes(quotes: list[Quote]) -> None:
     """Index quotes just written by the import service, from what it holds in memory: each
-    quote with its `speaker`, `topic` and `tag_names` (no query, nothing to replace)."""
+    quote with its `event`, `speaker`, `topic` and `tag_names` (no query, nothing to replace;
+    the import holds its event's row)."""
     ensure_vocabulary()
-    backend().write([_document(q, q.tag_names) for q in quotes], fresh=True)
+    backend().write([_document(q, q.tag_names, q.event.published) for q in quotes], fresh=True)
 
 
 def remove_quotes(quote_ids: Iterable[int]) -> None:
@@ -173,14 +190,14 @@ class SearchResults:
     error: str = ""
     speakers: list[Speaker] = field(default_factory=list)
     _filtered: object = None  # the quotes the reader's filters leave, to rank
-    _hidden: frozenset[int] | None = None  # set when the index alone can answer (no filters)
+    _index_only: bool = False  # no filters: the index alone answers (it holds what is public)
 
     @cached_property
     def count(self) -> int:
         if self._filtered is None:
             return 0
-        if self._hidden is not None:
-            return backend().count_visible(self.query, self._hidden)
+        if self._index_only:
+            return backend().count_index(self.query)
         return self._unranked.count()
 
     @cached_property
@@ -189,10 +206,8 @@ class SearchResults:
             return []
         offset = (self.page - 1) * self.page_size
         # rank narrow rows first, then read the page's quotes whole (no wide rows to sort)
-        if self._hidden is not None:
-            ranked = backend().ranked_visible(
-                self.query, self._hidden, offset=offset, size=self.page_size
-            )
+        if self._index_only:
+            ranked = backend().ranked_index(self.query, offset=offset, size=self.page_size)
         else:
             ranked = backend().ranked(
                 self._filtered, self.query, offset=offset, size=self.page_size
@@ -257,25 +272,8 @@ def quote_search(
         results.error = str(error)
         return results
     results._filtered = _filtered(filters)
-    if filters == SearchFilters() and hasattr(backend(), "count_visible"):
-        results._hidden = hidden_quote_ids()
+    results._index_only = filters == SearchFilters() and hasattr(backend(), "count_index")
     return results
-
-
-_hidden_ids: dict[str, object] = {}
-
-
-def hidden_quote_ids() -> frozenset[int]:
-    """Quotes readers may not see (unpublished, or in an unpublished event), for the index-only
-    path. Their signature (`SQLiteBackend.hidden_signature`) is read every time, in one small
-    indexed query, so a change made any way — even a bulk `update()` — is seen at once; the set
-    itself is rebuilt only when the signature moves."""
-    key = backend().hidden_signature()
-    if _hidden_ids.get("key") != key:
-        drafts = Event.objects.filter(published=False).values_list("pk", flat=True)
-        ids = Quote.objects.filter(Q(published=False) | Q(event_id__in=list(drafts)))
-        _hidden_ids.update(key=key, ids=frozenset(ids.values_list("pk", flat=True)))
-    return _hidden_ids["ids"]
 
 
 def _filtered(filters: SearchFilters):

@@ -11,7 +11,10 @@ A cached page is good for as long as the versions it was rendered from:
 Versions live in the cache with a short timeout, which bounds staleness should a change bypass
 the signals, or happen in another process whose local-memory cache this one cannot see (use Redis
 with more than one process). Forgetting happens at once and again when the transaction commits,
-so a reader between an import's write and its commit cannot keep the old version alive.
+so a reader between an import's write and its commit cannot keep the old version alive. An
+event's version is more: once the change is committed the writer stores the new one, and readers
+only `add` what they read, so a reader that read the event just before the commit and writes its
+version just after cannot bring the old one back (bench/faults.sh caught that, under load).
 
 Pages are stored by the middleware (`transcripts.middleware.PageCacheMiddleware`) once every
 inner middleware has added its headers, once as they are and once gzipped; the same middleware
@@ -82,7 +85,7 @@ def published_event_version(slug: str) -> tuple[Version | None, Event | None]:
     if value is None:
         event = Event.objects.published().filter(slug=slug).first()
         value = event.updated_at.isoformat() if event else ""
-        cache.set(key, value, VERSION_TIMEOUT)
+        cache.add(key, value, VERSION_TIMEOUT)  # the writer's value, stored on commit, wins
     if not value:
         return None, None
     return Version(key, value, datetime.fromisoformat(value)), event
@@ -91,6 +94,16 @@ def published_event_version(slug: str) -> tuple[Version | None, Event | None]:
 def forget_event_version(slug: str) -> None:
     """The event changed: its pages and every page listing it get a new version."""
     _forget((_event_key(slug), SITE_VERSION_KEY))
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _store_event_version(slug), robust=True)
+    else:
+        _store_event_version(slug)
+
+
+def _store_event_version(slug: str) -> None:
+    updated_at = Event.objects.published().filter(slug=slug).values_list("updated_at", flat=True)
+    value = updated_at.first()
+    cache.set(_event_key(slug), value.isoformat() if value else "", VERSION_TIMEOUT)
 
 
 def forget_site_version(*, on_commit: bool = True) -> None:

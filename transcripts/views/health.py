@@ -1,21 +1,29 @@
-"""What load balancers and monitors ask: is the site up, does the database answer.
+"""What load balancers and monitors ask: is the site up, does the database answer, is it set up,
+and does the cache answer.
 
 `/healthz` sits outside the language prefixes, is never cached and touches neither the session
-nor CSRF. `server_error` is the site's handler500: a database error that escaped the views (raised
-in a middleware, say) still gets the 503 page rather than a bare 500.
+nor CSRF. It answers 200 while the database answers and has its tables, whatever the cache says
+(the site serves every page without a cache, only slower): `"cache"` is "ok", "down", or "none"
+when each process keeps its own cache in memory (salon_site/cache.py). A database that does not
+answer, or has no tables yet (`migrate` not run), is a 503.
+
+`server_error` is the site's handler500: a database error that escaped the views (raised in a
+middleware, say) still gets the 503 page rather than a bare 500.
 """
 
 from __future__ import annotations
 
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.defaults import server_error as default_server_error
 
-from ..middleware import RETRY_AFTER, database_unavailable
+from salon_site.cache import cache_health
+
+from ..middleware import RETRY_AFTER, database_problem, migrations_pending
 
 
 @never_cache
@@ -25,15 +33,17 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        database = "not migrated" if migrations_pending() else "ok"
     except DatabaseError:
-        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    body = {"status": "ok" if status == 200 else "error", "database": database}
+    response = JsonResponse({**body, "cache": cache_health()}, status=status)
+    if status != 200:
         response["Retry-After"] = str(RETRY_AFTER)
-        return response
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return response
 
 
 def server_error(request):
     exception = sys.exc_info()[1]  # Django calls handler500 while handling the exception
-    if isinstance(exception, OperationalError | InterfaceError):
-        return database_unavailable(request, exception)
-    return default_server_error(request)
+    return database_problem(request, exception) or default_server_error(request)

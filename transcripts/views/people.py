@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Length
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -102,6 +102,8 @@ def tag_detail(request, slug: str):
         url = reverse("tag-detail", args=[moved.tag.slug]) + (f"?{query}" if query else "")
         return HttpResponsePermanentRedirect(url)
     groups = quotes_across_events(Quote.objects.filter(tags=tag))
+    if not groups:  # only on hidden quotes or drafts: as unknown to readers as a tag never made
+        raise Http404("no public quote carries this tag")
     return render(
         request,
         "transcripts/tag_detail.html",

@@ -16,11 +16,13 @@ from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DataError
 from tqdm import tqdm
 
 from transcripts import parsing
 from transcripts.event_export import report
-from transcripts.event_import import ImportConflict, ImportResult, event_import
+from transcripts.event_import import ImportBusy, ImportConflict, ImportResult, event_import
+from transcripts.import_checks import checked
 from transcripts.speaker_matching import is_placeholder
 
 
@@ -63,6 +65,8 @@ class Command(BaseCommand):
                     _read(path), format=options["format"], name=Path(path).stem
                 )
                 for transcript in transcripts:
+                    if options["report"] == "json" or options["dry_run"]:
+                        transcript = checked(transcript)  # as the import would store it
                     if options["report"] == "json":  # a copy of every quote: only if asked
                         reports.append(report(transcript))
                     if options["dry_run"]:
@@ -71,7 +75,9 @@ class Command(BaseCommand):
                         self._say(
                             path, event_import(transcript=transcript, replace=options["replace"])
                         )
-            except (parsing.ParseError, ImportConflict, OSError) as exc:
+            except (parsing.ParseError, ImportConflict, ImportBusy, OSError, DataError) as exc:
+                if isinstance(exc, DataError):  # a value the checks let through, the database not
+                    exc = f"the database refused a value: {_first_line(exc)}"
                 failures.append(f"{path}: {exc}")
                 if batch:
                     progress.write(
@@ -170,6 +176,10 @@ def _read(path: str) -> bytes:
         return file.read_bytes()
     except OSError as exc:
         raise OSError(exc.strerror or "cannot read the file") from None
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _counts(transcript: parsing.Transcript) -> str:
