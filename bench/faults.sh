@@ -174,7 +174,8 @@ wait_until() {  # wait_until SECONDS COMMAND...: poll every 0.1 s; prints the se
   return 1
 }
 EVENT=/events/da-mo-xing-xun-lian-he-jin-hua-zhi-lu/
-cache_ok() { curl -fs "$BASE/healthz" | grep -q '"cache": "ok"' && curl -fsI "$BASE$EVENT" | grep -qi '^x-page-cache: hit'; }
+# (grep reads to the end, not -q: with pipefail, curl cut off by an early grep -q fails the check)
+cache_ok() { curl -fs "$BASE/healthz" | grep '"cache": "ok"' >/dev/null && curl -fsI "$BASE$EVENT" | grep -i '^x-page-cache: hit' >/dev/null; }
 search_ok() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/search/?q=%E7%AE%97%E5%8A%9B")" = 200 ]; }
 all_workers() { [ "$(pgrep -P "$SERVER" | wc -l)" -ge "$WORKERS" ]; }
 
@@ -223,7 +224,11 @@ IMPORT_START=$(now)
 IMPORT_SECONDS=$(since "$IMPORT_START")
 load_wait
 report replace "import_event --replace" "import took ${IMPORT_SECONDS} s"
-curl -fs "$BASE$EVENT" | grep -q "补充一句" || { echo "the replaced event does not show the change" >&2; FAILED=1; }
+if ! curl -fs "$BASE$EVENT" | grep "补充一句" >/dev/null; then
+  echo "the replaced event does not show the change" >&2; FAILED=1
+  curl -fsI "$BASE$EVENT" | grep -i "x-page-cache\|etag\|last-modified" >&2
+  "$PY" manage.py shell -c "from django.core.cache import cache; from transcripts.models import Event; e = Event.objects.get(slug='${EVENT#/events/}'.strip('/')); print('db', e.updated_at.isoformat(), 'cache', cache.get('event-version:' + e.slug), cache.get('site-version'))" >&2
+fi
 
 printf '\n%-30s %8s %-30s %8s %7s  %s\n' phase answers 'status codes' 'cached' 'socket' 'recovery'
 printf '%s\n' "${RESULTS[@]}"
