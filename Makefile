@@ -10,7 +10,7 @@ DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-0123456789 \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: install run demo serve test test-postgres test-browser lint format bench clean
+.PHONY: install run demo serve test test-postgres test-browser golden lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -54,6 +54,12 @@ test-postgres: install
 # Browser tests (system chromium + fonts-noto-cjk; screenshots land in test-artifacts/).
 test-browser: install
 	$(TEST_ENV) $(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
+
+# Rewrite the parser's golden files (tests/data/**/*.expected.json) from what the parser gives
+# today, after a deliberate change; then read `git diff tests/data` line by line before committing
+# (tests/data/README.md). `$(BIN)/python -m tests.regenerate_goldens --check` only reports.
+golden: install
+	$(TEST_ENV) $(BIN)/python -m tests.regenerate_goldens $(GOLDEN_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -16,12 +16,14 @@ Then a fixed query set, each query "ranked first page (20) plus total count", th
 1. the search service: `r = quote_search(q, page_size=20); r.hits; r.count` (parsing, ranking,
    the ORM and highlighted snippets);
 2. raw full-text SQL on the same index, written by hand, ranking as the service ranks (quotes
-   whose speaker, topic or tags name a term first, then the others, each tier by bm25): the
-   expressions the service produces (the parsed query with its tag synonyms; the corpus has no
-   tag aliases, so none apply), first 20 (the second tier only when the first holds fewer) and
-   COUNT(*) — on an index that still holds hidden quotes (before issue 12), hidden quotes
-   excluded by a `NOT IN` subquery; the tsquery equivalent, joined to the quote and event
-   tables, on PostgreSQL;
+   whose speaker, topic or tags name a term first, then the others, each tier by bm25), after
+   the same query parsing as the service, timed with it (vocabulary check, `parse_query`, tag
+   synonyms from their cache; the corpus has no tag aliases, so none apply), then the backend's
+   match expressions, first 20 (the second tier only when the first holds fewer) and COUNT(*).
+   The index holds only what readers may see (hidden quotes' entries wait in a table of their
+   own), so on SQLite the statements read the index alone, as the service's unfiltered search
+   does; on PostgreSQL the tsquery equivalent joined to the quote and event tables, as the
+   service joins them, plus its lookup of very long quotes' pieces;
 3. a naive scan: `Quote.objects.filter(event__published=True, text__icontains=word)` per word
    as typed (excluded words with `~Q`), unordered, count and first 20.
 
@@ -162,8 +164,8 @@ def build_corpus(rng: random.Random, seed: Seed, events: int, per_event: int) ->
     from django.db import transaction
     from taggit.models import Tag
 
+    from transcripts import vocabulary
     from transcripts.models import Speaker
-    from transcripts.search import service
 
     pool = speaker_pool(rng, seed)
     written = 0
@@ -182,7 +184,7 @@ def build_corpus(rng: random.Random, seed: Seed, events: int, per_event: int) ->
             written += write_event(
                 rng, seed, cast, number=i + 1, quotes=per_event, published=i < events
             )
-    service.vocabulary_changed()  # speaker and tag names join the segmentation dictionary
+    vocabulary.changed()  # speaker and tag names join the segmentation dictionary
     return written
 
 
@@ -302,65 +304,63 @@ def service_search(raw: str) -> int:
     return results.count
 
 
-# Hidden quotes (unpublished, or in an unpublished event), for raw statements on SQLite.
-HIDDEN_SQL = (
-    "SELECT id FROM transcripts_quote WHERE NOT published UNION ALL"
-    " SELECT id FROM transcripts_quote WHERE event_id IN"
-    " (SELECT id FROM transcripts_event WHERE NOT published)"
-)
+def parsed(raw: str):
+    """The query as the service parses it, with the same work: the vocabulary check, the
+    parser, the tag synonyms (cached until tags change)."""
+    from transcripts.search.query import parse_query, with_synonyms
+    from transcripts.search.service import synonym_groups
+
+    groups = synonym_groups()  # loads the vocabulary first: jieba keeps the names whole
+    return with_synonyms(parse_query(raw), groups)
 
 
-def index_is_public_only() -> bool:
-    """Whether the index holds only what readers may see (hidden quotes' entries aside), so
-    the raw statements need not exclude anything, as the service does not."""
-    from transcripts.search import backends
-
-    return hasattr(backends, "HIDDEN")
-
-
-def raw_expressions(query) -> tuple[str, ...]:
-    """What the hand-written statements match: on SQLite the recall expression (to count) and
-    the two ranking tiers (metadata matches first); on PostgreSQL the tsquery and the metadata
-    tsquery that puts its matches first."""
+def raw_search(raw: str, vendor: str) -> int:
+    """First page by rank and the count, written by hand over the same index: the same ranking
+    as the service (metadata matches first, then bm25 / ts_rank), after the same parsing."""
     from transcripts.search.backends import backend
 
-    search = backend()
-    if hasattr(search, "tiers"):
-        return (search.recall_expression(query), *search.tiers(query))
-    return (search.match_expression(query), search.metadata_expression(query))
+    query, search = parsed(raw), backend()
+    if vendor == "postgresql":
+        return raw_postgres(query, search)
+    return raw_sqlite(search.recall_expression(query), search.tiers(query))
 
 
-def raw_search(expressions: tuple[str, ...], vendor: str) -> int:
-    """First page by rank and the count, written by hand over the same index: the same ranking
-    as the service (metadata matches first, then bm25 / ts_rank)."""
+def raw_postgres(query, search) -> int:
+    """The tsquery over the index joined to the quote and event tables (readers' quotes), and
+    very long quotes' pieces looked up as the service looks them up (none in this corpus; one
+    statement on the pieces' GIN index all the same)."""
     from django.db import connection
 
+    document, meta = search.match_expression(query), search.metadata_expression(query)
+    match, params = "s.document @@ %s::tsquery", [document]
+    if long := search._long_matches(query):
+        match, params = f"({match} OR s.quote_id = ANY(%s))", [document, long]
+    visible = (
+        " FROM transcripts_quote_search s"
+        " JOIN transcripts_quote q ON q.id = s.quote_id"
+        " JOIN transcripts_event e ON e.id = q.event_id"
+        f" WHERE {match} AND e.published AND q.published"
+    )
     with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            from transcripts.search.backends import PostgresBackend
+        cursor.execute(
+            "SELECT q.id, CASE WHEN s.document @@ %s::tsquery THEN 1 ELSE 2 END AS tier,"
+            f" ts_rank('{search.RANK_WEIGHTS}', s.document, %s::tsquery,"
+            f" {search.RANK_NORMALIZATION}) AS r"
+            f"{visible} ORDER BY tier, r DESC, q.id LIMIT {PAGE}",
+            [meta, document, *params],
+        )
+        cursor.fetchall()
+        cursor.execute(f"SELECT count(*){visible}", params)
+        return cursor.fetchone()[0]
 
-            document, meta = expressions
-            visible = (
-                " FROM transcripts_quote_search s"
-                " JOIN transcripts_quote q ON q.id = s.quote_id"
-                " JOIN transcripts_event e ON e.id = q.event_id"
-                " WHERE s.document @@ %s::tsquery AND e.published AND q.published"
-            )
-            cursor.execute(
-                "SELECT q.id, CASE WHEN s.document @@ %s::tsquery THEN 1 ELSE 2 END AS tier,"
-                f" ts_rank('{PostgresBackend.RANK_WEIGHTS}', s.document, %s::tsquery,"
-                f" {PostgresBackend.RANK_NORMALIZATION}) AS r"
-                f"{visible} ORDER BY tier, r DESC, q.id LIMIT {PAGE}",
-                [meta, document, document],
-            )
-            cursor.fetchall()
-            cursor.execute(f"SELECT count(*){visible}", [document])
-            return cursor.fetchone()[0]
-        recall, *tiers = expressions
-        fts = "transcripts_quote_fts"
-        where = f" FROM {fts} WHERE {fts} MATCH %s"
-        if not index_is_public_only():
-            where += f" AND rowid NOT IN ({HIDDEN_SQL})"
+
+def raw_sqlite(recall: str, tiers: tuple[str, ...]) -> int:
+    """The two tiers, a page at most, and the count, from the FTS5 index alone."""
+    from django.db import connection
+
+    fts = "transcripts_quote_fts"
+    where = f" FROM {fts} WHERE {fts} MATCH %s"
+    with connection.cursor() as cursor:
         found = 0
         for tier in tiers:
             cursor.execute(
@@ -405,7 +405,6 @@ def naive_search(raw: str) -> int:
 @dataclass
 class Row:
     query: str
-    expressions: tuple[str, ...]
     counts: dict[str, int] = field(default_factory=dict)
     times: dict[str, list[float]] = field(default_factory=dict)  # milliseconds
 
@@ -427,19 +426,13 @@ def p95(values: list[float]) -> float:
 def measure(rounds: int) -> list[Row]:
     from django.db import connection
 
-    from transcripts.search.query import parse_query, with_synonyms
-    from transcripts.search.service import ensure_vocabulary, synonym_groups
-
-    ensure_vocabulary()
     vendor = connection.vendor
     rows = []
     for raw in QUERIES:
-        # what the service matches: the parsed query with its tag synonyms
-        parsed = with_synonyms(parse_query(raw), synonym_groups())
-        row = Row(query=raw, expressions=raw_expressions(parsed))
+        row = Row(query=raw)
         ways = {
             "service": lambda raw=raw: service_search(raw),
-            "raw": lambda row=row: raw_search(row.expressions, vendor),
+            "raw": lambda raw=raw: raw_search(raw, vendor),
             "icontains": lambda raw=raw: naive_search(raw),
         }
         for way, action in ways.items():  # warm-up

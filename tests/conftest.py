@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,28 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED = ROOT / "fixtures" / "demo-event-raw.txt"
 DEMO = ROOT / "fixtures" / "demo-event.json"
+SHARED = ROOT.parent / "shared"  # the team's samples, beside the repository (CI lays a copy)
+
+
+def shared_file(path: str | Path) -> Path:
+    """A file of ../shared (`samples/shapes/article.html`), or the test stops: skipped on a
+    machine without the folder, failed under CI (`CI=true`, set by .ci/run), where a missing
+    sample would otherwise turn every test that reads it into a silent skip."""
+    found = SHARED / path
+    if not found.exists():
+        message = f"{found} is missing: the team's ../shared folder sits beside the repository"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def contains_whole(text: str, fragment: str) -> bool:
+    """Whether `text` holds `fragment` with a number at either end of it whole: 找到 6 is not
+    in 找到 60, nor 70 段发言 in 170 段发言 (a plain `in` passes for both)."""
+    before = r"(?<!\d)" if fragment[:1].isdigit() else ""
+    after = r"(?!\d)" if fragment[-1:].isdigit() else ""
+    return re.search(before + re.escape(fragment) + after, text) is not None
 
 
 @pytest.fixture(scope="session", autouse=True)

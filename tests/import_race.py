@@ -69,7 +69,8 @@ def readers_during_a_paused_import(*, replace: bool) -> dict:
     before = what_readers_see(Client())
     transcript = revised_transcript() if replace else demo_transcript()
     reached, release = threading.Event(), threading.Event()
-    write = service._write_contents
+    step = "_replace" if replace else "_create"  # returns once every row is written
+    write = getattr(service, step)
     failures: list[BaseException] = []
 
     def held(*args, **kwargs):
@@ -86,7 +87,7 @@ def readers_during_a_paused_import(*, replace: bool) -> dict:
         finally:
             connection.close()
 
-    with mock.patch.object(service, "_write_contents", side_effect=held):
+    with mock.patch.object(service, step, side_effect=held):
         importer = threading.Thread(target=run)
         importer.start()
         try:

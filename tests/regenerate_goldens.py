@@ -1,12 +1,12 @@
 """Rewrite the parser's golden files from what the parser gives today, for review.
 
-    .venv/bin/python -m tests.regenerate_goldens          # rewrite, then read `git diff tests/data`
-    .venv/bin/python -m tests.regenerate_goldens --check  # exit 1 if any golden file would change
+    make golden                      # rewrite, then read `git diff tests/data`
+    make golden GOLDEN_ARGS=--check  # exit 1 if any golden file would change
 
 A golden file is a reviewed statement of what the parser must give: regenerate only after a
 deliberate change, read every changed line against the source transcript, and say in the
-commit message what changed and why. Each golden file is written by the same function its test
-compares with, so the two cannot drift.
+commit message what changed and why (tests/data/README.md). Each golden file is written by the
+same function its test compares with, so the two cannot drift.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from django.contrib.admin.models import LogEntry
 
 from transcripts.models import Event
 
+from .conftest import contains_whole
 from .factories import import_demo
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_deleting_an_event_shows_counts_then_removes_everything_that_was_its(adm
     assert "大模型训练和进化之路" in client.get("/").content.decode()  # cached before
     url = f"/admin/transcripts/event/{event.pk}/delete/"
     html = admin_client.get(url).content.decode()
-    assert "发言: 70" in html and "话题: 12" in html and "发言重定向: 1" in html
+    assert all(contains_whole(html, shown) for shown in ("发言: 70", "话题: 12", "发言重定向: 1"))
     assert f'<a href="/admin/transcripts/event/{event.pk}/change/">大模型训练和进化之路</a>' in html
     first = event.quotes.get(number=1).pk
     assert f"/admin/transcripts/quote/{first}/change/" not in html  # no link per quote
@@ -132,7 +133,7 @@ def test_the_delete_action_removes_several_events_drafts_included(admin_client, 
     demo = Event.objects.get(slug="da-mo-xing-xun-lian-he-jin-hua-zhi-lu")
     action = {"action": "delete_selected", "_selected_action": [demo.pk, draft.pk]}
     confirm = admin_client.post("/admin/transcripts/event/", action).content.decode()
-    assert "发言: 30" in confirm and "发言: 70" in confirm and "活动: 2" in confirm
+    assert all(contains_whole(confirm, shown) for shown in ("发言: 30", "发言: 70", "活动: 2"))
     done = admin_client.post("/admin/transcripts/event/", {**action, "post": "yes"}, follow=True)
     assert done.status_code == 200
     assert list(Event.objects.values_list("slug", flat=True)) == ["kept"]

@@ -14,8 +14,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from transcripts.editing import SplitError, split_heading
+from transcripts.filters import QuoteFilters
 from transcripts.models import Event, Section, Topic
-from transcripts.search.service import SearchFilters, quote_search
+from transcripts.search.service import quote_search
 
 from .conftest import DEMO, SEED, export_all
 
@@ -111,7 +112,7 @@ def test_readers_see_the_split_at_once_in_the_page_and_in_search(event, client):
 
 
 def ranking(words: str) -> list[int]:
-    return [hit.quote.number for hit in quote_search(words, SearchFilters()).hits]
+    return [hit.quote.number for hit in quote_search(words, QuoteFilters()).hits]
 
 
 def test_search_ranks_the_moved_quotes_by_their_new_topic(event):

@@ -121,10 +121,11 @@ def test_the_redis_backend_waits_milliseconds_not_seconds(settings):
 def test_the_vocabulary_and_synonym_caches_degrade_too(dead_redis):
     """`incr` of the vocabulary version is the one operation that raises by contract: a dead
     cache has no key, and the service's fallback (set) is dropped quietly."""
+    from transcripts import vocabulary
     from transcripts.search import service
 
-    service.vocabulary_changed()
-    service.ensure_vocabulary()
+    vocabulary.changed()
+    vocabulary.current()
     assert service.synonym_groups() == {}
     with pytest.raises(ValueError):
         caches["default"].incr("search-vocabulary-version")

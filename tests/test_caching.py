@@ -15,10 +15,12 @@ from django.core.cache import cache
 from django.test import Client
 from taggit.models import Tag
 
-from transcripts import tagging
+from transcripts import event_deletion, pagecache, tagging
+from transcripts.event_import import event_import
 from transcripts.models import Event, Participation, Quote, Section, Speaker, Topic
-from transcripts.views.caching import SITE_VERSION_KEY
+from transcripts.pagecache import SITE_VERSION_KEY
 
+from .conftest import DEMO
 from .factories import import_demo
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +156,11 @@ def rename_tag():
     return "模型幻觉"
 
 
+def merge_tags():
+    tagging.merge_tags(sources=[Tag.objects.get(name="幻觉")], target="模型幻觉")
+    return "模型幻觉"
+
+
 CHANGES = [
     (edit_event_title, ["/", EVENT, f"{EVENT}q/5/", "/feed/", "/api/events"]),
     (rename_speaker, ["/", EVENT, "/speakers/", "/speakers/zhangjunlin/", "/api/speakers"]),
@@ -162,6 +169,7 @@ CHANGES = [
     (rename_section, [EVENT, f"{EVENT}q/1/"]),
     (tag_a_quote, [EVENT, "/tags/", f"{EVENT}q/1/", "/api/tags"]),
     (rename_tag, [EVENT, "/tags/", "/api/tags"]),
+    (merge_tags, [EVENT, "/tags/", "/api/tags"]),
 ]
 
 
@@ -180,6 +188,34 @@ def test_a_change_shows_at_once_on_every_cached_page_that_prints_it(client, chan
         # the reader's old copy is out of date: a full page, not a 304
         stale = client.get(url, HTTP_IF_NONE_MATCH=before[url]["ETag"])
         assert stale.status_code == 200, url
+
+
+def test_deleting_an_event_takes_it_off_every_cached_page(client):
+    """The deletion service says what it removed (`pagecache.content_changed`)."""
+    for url in ("/", EVENT, "/api/events"):
+        client.get(url)
+    event_deletion.delete_events(Event.objects.all())
+    assert client.get(EVENT).status_code == 404
+    assert "大模型训练和进化之路" not in client.get("/").content.decode()
+    assert "大模型训练和进化之路" not in client.get("/api/events").content.decode()
+
+
+def test_a_service_says_once_what_it_changed_and_the_signals_stay_quiet(monkeypatch):
+    """A re-import saves its event, deletes rows and creates tags, each of which sends a model
+    signal; the page cache hears of it once, from the import itself (its event and the site)."""
+    from transcripts.parsing import load
+
+    forgotten = []
+    real = pagecache._forget
+    monkeypatch.setattr(
+        pagecache, "_forget", lambda keys, **kw: (forgotten.append(keys), real(keys, **kw))
+    )
+    (transcript,) = load(DEMO.read_bytes())
+    event_import(transcript=transcript, replace=True)
+    assert forgotten == [("event-version:da-mo-xing-xun-lian-he-jin-hua-zhi-lu", SITE_VERSION_KEY)]
+    forgotten.clear()
+    tagging.rename_tag(tag=Tag.objects.get(name="幻觉"), new_name="模型幻觉")
+    assert forgotten == [("event-version:da-mo-xing-xun-lian-he-jin-hua-zhi-lu", SITE_VERSION_KEY)]
 
 
 def test_unpublishing_a_quote_takes_it_off_every_cached_page(client):
@@ -295,7 +331,7 @@ def test_a_reader_that_read_the_event_just_before_a_change_cannot_keep_the_old_p
     """Under load (bench/faults.sh, `import_event --replace`) a reader could store the version it
     read just before the import committed, after the import forgot it: the old page then stayed
     current for the versions' timeout. The writer now stores the new version once committed."""
-    from transcripts.views import caching
+    from transcripts import pagecache as caching
 
     cache.delete("event-version:da-mo-xing-xun-lian-he-jin-hua-zhi-lu")
 

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from transcripts.event_import import event_import
-from transcripts.views.caching import forget_site_version
+from transcripts.pagecache import content_changed
 
 from .factories import import_demo, make_event, recorded_transcript
 
@@ -32,7 +32,7 @@ def measure(client, url: str, *, warm_up: bool = False) -> CaptureQueriesContext
     cache.clear()
     if warm_up:
         client.get(url)
-        forget_site_version()
+        content_changed()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -130,7 +130,7 @@ def test_quote_permalink_queries_do_not_grow_with_quotes(client):
     # 2. the quote with its speaker, section and topic
     # 3. the speaker's participation (role, bio)
     # 4-5. the previous and the next public quote with its speaker (hidden ones are skipped)
-    # 6. the quote's tags (attach_details)
+    # 6. the quote's tags (quoteview.tags_by_quote)
     assert_fixed(demo, big, 6)
 
 

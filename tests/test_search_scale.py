@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from transcripts.filters import QuoteFilters
 from transcripts.models import Event, Quote
 from transcripts.search import service
 from transcripts.search.backends import PostgresBackend
@@ -46,7 +47,7 @@ def long_quote() -> Quote:
 
 
 def found(query: str, **filters) -> list[int]:
-    results = service.quote_search(query, service.SearchFilters(**filters), page_size=200)
+    results = service.quote_search(query, QuoteFilters(**filters), page_size=200)
     assert results.count == len(results.hits)
     return [hit.quote.pk for hit in results.hits]
 

@@ -98,7 +98,7 @@ def test_two_import_processes_of_one_new_file_give_one_event_and_already_importe
 def test_the_second_import_of_a_file_waits_for_the_first_and_finds_its_event():
     postgresql_only()
     transcript = demo_transcript()
-    with Held(service, "_write_contents") as held:
+    with Held(service, "_create") as held:
         first = InThread(lambda: service.event_import(transcript=transcript))
         assert held.reached.wait(WAIT)
         second = InThread(lambda: service.event_import(transcript=transcript))
@@ -182,7 +182,7 @@ def test_a_merge_during_an_import_is_refused_as_busy_and_the_import_commits():
     postgresql_only()
     import_demo()
     hallucination = Tag.objects.get(name="幻觉")
-    with Held(service, "_write_contents") as held:
+    with Held(service, "_create") as held:
         importer = InThread(
             lambda: service.event_import(transcript=variant("long", tags=("幻觉",)))
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max, Min, QuerySet
 
+from . import pagecache
 from .models import Event, Quote, Section, Topic
 from .search import service as search
 
@@ -54,7 +55,7 @@ def leading_quotes(section: Section) -> QuerySet[Quote]:
 def split_heading(*, section: Section, topic_title: str) -> HeadingSplit:
     """Cut `topic_title` off the end of the section's title and make it a topic heading the
     section's quotes before its first topic; renumber the event's topics in reading order."""
-    with transaction.atomic():
+    with transaction.atomic(), pagecache.said_by_service():
         event = Event.objects.select_for_update().get(pk=section.event_id)
         section = Section.objects.get(pk=section.pk)  # as it is now, under the event's lock
         section.title = remaining_title(section.title, topic_title)
@@ -71,6 +72,7 @@ def split_heading(*, section: Section, topic_title: str) -> HeadingSplit:
         topic.refresh_from_db(fields=["number"])
         search.index_quotes(moved)  # their search metadata holds the topic title
         event.save(update_fields=["updated_at"])  # a new version: cached pages are not reused
+        pagecache.content_changed(events=[event.slug])
     return HeadingSplit(section=section, topic=topic, quotes=len(moved))
 
 

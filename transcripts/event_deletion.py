@@ -5,8 +5,8 @@ Django's delete collector loads every row that goes with an event and sends a si
 out. Here the quotes go a batch at a time, a few statements per batch: their tags, the redirects
 that lead to them, their search index entries, the quotes. Then the event's own redirects,
 topics, parts and participations, and finally the event itself through Django, which now has
-next to nothing to collect (its tags) and says once that the event is gone (`post_delete`: its
-pages and the site's are forgotten, `signals`). Speakers stay, as they do when Django deletes.
+next to nothing to collect (its tags); the pages of the event and the site's are forgotten
+(`pagecache.content_changed`). Speakers stay, as they do when Django deletes.
 
 `Quote` rows are deleted in SQL, past the collector: every relation to a quote must be handled
 here (a test lists them, so a new one cannot be forgotten).
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from . import pagecache
 from .models import (
     Event,
     Participation,
@@ -67,7 +68,7 @@ def delete_events(events: Iterable[Event]) -> int:
     """Delete the events and everything that is theirs, all or nothing. Returns how many
     quotes went."""
     deleted = 0
-    with transaction.atomic():
+    with transaction.atomic(), pagecache.said_by_service():
         for event in events:
             deleted += _delete_event(event)
     return deleted
@@ -96,4 +97,5 @@ def _delete_event(event: Event) -> int:
     event.sections.all().delete()
     event.participations.all().delete()
     event.delete()
+    pagecache.content_changed(events=[event.slug])
     return deleted

@@ -58,18 +58,7 @@ def events_for_export():
 
 
 def event_transcript(event: Event) -> ExportedTranscript:
-    participations = list(event.participations.all())
-    speakers = [
-        Speaker(
-            name=p.speaker.name,
-            role=p.role,
-            handle=p.speaker.handle,
-            bio=p.bio,
-            slug=p.speaker.slug,
-            placeholder=p.speaker.placeholder,
-        )
-        for p in participations
-    ]
+    """The event as a backup holds it (reads only what `events_for_export` prefetched)."""
     quotes = list(event.quotes.all())
     tags = {tag.pk: tag for tag in event.tags.all()}
     tags.update((tag.pk, tag) for quote in quotes for tag in quote.tags.all())
@@ -84,27 +73,13 @@ def event_transcript(event: Event) -> ExportedTranscript:
         intro=event.intro,
         published=event.published,
         tags=tuple(sorted(tag.name for tag in event.tags.all())),
-        speakers=tuple(speakers),
+        speakers=tuple(_speaker(p) for p in event.participations.all()),
         parts=tuple(Part(s.number, s.title) for s in event.sections.all()),
         topics=tuple(
             Topic(t.number, t.title, t.section.number if t.section else None, t.label)
             for t in event.topics.all()
         ),
-        turns=tuple(
-            Turn(
-                number=q.number,
-                speaker=q.speaker.name,
-                text=q.text,
-                part=q.section.number if q.section else None,
-                topic=q.topic.number if q.topic else None,
-                tags=tuple(sorted(tag.name for tag in q.tags.all())),
-                published=q.published,
-                start=q.start_time,
-                end=q.end_time,
-                translation=q.translation,
-            )
-            for q in quotes
-        ),
+        turns=tuple(_turn(quote) for quote in quotes),
         redirects=tuple(
             Redirect(r.number, r.target.number if r.target else None)
             for r in event.quote_redirects.all()
@@ -113,16 +88,48 @@ def event_transcript(event: Event) -> ExportedTranscript:
         checksum=event.source_checksum,
         created=event.created_at,
         updated=event.updated_at,
-        tag_details=tuple(
-            TagDetail(
-                name=tag.name,
-                slug=tag.slug,
-                aliases=tuple(sorted(alias.name for alias in tag.aliases.all())),
-                old_slugs=tuple(sorted(redirect.old_slug for redirect in tag.redirects.all())),
-            )
-            for tag in sorted(tags.values(), key=lambda tag: tag.name)
-        ),
+        tag_details=tuple(_tag_detail(tag) for tag in sorted(tags.values(), key=_name)),
     )
+
+
+def _speaker(participation: Participation) -> Speaker:
+    person = participation.speaker
+    return Speaker(
+        name=person.name,
+        role=participation.role,
+        handle=person.handle,
+        bio=participation.bio,
+        slug=person.slug,
+        placeholder=person.placeholder,
+    )
+
+
+def _turn(quote: Quote) -> Turn:
+    return Turn(
+        number=quote.number,
+        speaker=quote.speaker.name,
+        text=quote.text,
+        part=quote.section.number if quote.section else None,
+        topic=quote.topic.number if quote.topic else None,
+        tags=tuple(sorted(tag.name for tag in quote.tags.all())),
+        published=quote.published,
+        start=quote.start_time,
+        end=quote.end_time,
+        translation=quote.translation,
+    )
+
+
+def _tag_detail(tag) -> TagDetail:
+    return TagDetail(
+        name=tag.name,
+        slug=tag.slug,
+        aliases=tuple(sorted(alias.name for alias in tag.aliases.all())),
+        old_slugs=tuple(sorted(redirect.old_slug for redirect in tag.redirects.all())),
+    )
+
+
+def _name(tag) -> str:
+    return tag.name
 
 
 def export_events(events: Iterable[Event]) -> list[dict[str, Any]]:

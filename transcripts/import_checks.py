@@ -37,8 +37,7 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 
 from . import slugs, tagging
 from .models import Event, Section, Speaker, Topic
-from .parsing import ParseError, Transcript
-from .parsing import Warning as ParseWarning
+from .parsing import ParseError, ParseWarning, Transcript
 from .parsing.json_export import TagDetail
 
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")  # NUL, and UTF-16 halves UTF-8 cannot encode

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from django.db import connection
 from taggit.models import Tag
 
+from . import vocabulary
 from .models import TagAlias, TagRedirect
 from .parsing.json_export import TagDetail
-from .search import service as search
 from .tagging import BUSY, TagBusy, any_name, create_tag
 
 
@@ -36,7 +36,7 @@ def tags_for_import(names: Iterable[str], *, details: Iterable[TagDetail] = ()) 
     found: dict[str, Tag] = {}
     for _ in range(3):
         pending = sorted(key for key in wanted if key not in found)
-        known = _look_up([wanted[key] for key in pending])
+        known = find_tags([wanted[key] for key in pending])
         held = _hold({tag.pk for tag in known.values()})
         for key in pending:
             tag = known.get(key)
@@ -54,8 +54,9 @@ def tags_for_import(names: Iterable[str], *, details: Iterable[TagDetail] = ()) 
     return found
 
 
-def _look_up(names: list[str]) -> dict[str, Tag]:
-    """casefolded name → the tag of that name, or of that alias (case ignored)."""
+def find_tags(names: list[str]) -> dict[str, Tag]:
+    """casefolded name → the tag of that name, or of that alias (case ignored); names with no
+    tag are left out. Never creates anything: the admin's tag forms read names this way too."""
     if not names:
         return {}
     tags = {t.name.casefold(): t for t in Tag.objects.filter(name__in=names)}
@@ -105,7 +106,7 @@ def _restore_details(details: Iterable[TagDetail], tags: dict[str, Tag]) -> None
         ]
         if new:
             TagAlias.objects.bulk_create(new)
-            search.vocabulary_changed()
+            vocabulary.changed()
     if old_slugs:
         taken = set(Tag.objects.filter(slug__in=list(old_slugs)).values_list("slug", flat=True))
         taken |= set(

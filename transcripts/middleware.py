@@ -1,7 +1,7 @@
 """Two middlewares for serving under load and through faults.
 
 `PageCacheMiddleware` sits just inside whitenoise: an anonymous reader's GET of a page that is
-stored and current (`views.caching`) is answered from the cache before sessions, locale,
+stored and current (`pagecache`) is answered from the cache before sessions, locale,
 authentication, messages or URL resolving run, which is what makes a cached page nearly as cheap
 as a static file. On the way out it stores the pages the views marked, with the headers the inner
 middlewares added.
@@ -23,7 +23,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from .views.caching import store_page, stored_response
+from .pagecache import store_page, stored_response
 
 logger = logging.getLogger(__name__)
 

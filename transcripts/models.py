@@ -27,7 +27,7 @@ class CuratedTags(TaggableManager):
     every other way in does: normalised, never empty, an alias read as its tag."""
 
     def formfield(self, form_class=None, **kwargs):
-        from .tagging import TagNamesField  # tagging reads these models
+        from .tag_forms import TagNamesField  # tagging reads these models
 
         return super().formfield(form_class=form_class or TagNamesField, **kwargs)
 

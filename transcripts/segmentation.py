@@ -9,11 +9,9 @@ conversational fillers in `data/stopwords_extra.txt`.
 from __future__ import annotations
 
 import logging
-import math
 import re
 import threading
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -99,33 +97,3 @@ def query_words(text: str) -> list[str]:
     words = [w for w in tokenizer().lcut(text, HMM=False) if _CONTENT.search(w) or w.isdigit()]
     content = [w for w in words if w not in stopwords()]
     return content or words
-
-
-def distinctive_words(
-    documents: Mapping[object, list[str]],
-    groups: Mapping[object, Iterable[object]],
-    *,
-    top: int = 10,
-    exclude: Iterable[str] = (),
-) -> dict[object, list[str]]:
-    """TF-IDF keywords per group of documents, with IDF from the documents themselves.
-
-    `documents` maps a document key to its content words; `groups` maps a group (a speaker) to
-    its document keys. A word scores by how often the group says it, times how rare it is
-    across all documents; words in `exclude` (speaker names) never count.
-    """
-    excluded = set(exclude)
-    frequency = Counter(word for words in documents.values() for word in set(words))
-    total = len(documents) or 1
-    result = {}
-    for group, keys in groups.items():
-        counts = Counter(w for key in keys for w in documents.get(key, ()) if w not in excluded)
-        length = sum(counts.values()) or 1
-        scored = {
-            word: (count / length) * math.log(total / frequency[word])
-            for word, count in counts.items()
-            if count >= 2 and frequency[word] < total
-        }
-        ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
-        result[group] = [word for word, _ in ranked[:top]]
-    return result

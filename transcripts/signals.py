@@ -1,27 +1,48 @@
-"""Keeping derived data current when rows change outside the import service (the admin):
-the cached page versions (the event's and the site's, `views.caching`), and the search index
-(through the search service).
+"""Keeping derived data current when rows change outside the services: the cached page versions
+(the event's and the site's, `pagecache`), the search index (through the search service) and
+the segmentation vocabulary (`vocabulary`).
 
-The import service writes in bulk (no signals) and indexes its event itself; saving its event
-forgets the versions.
+The services (the import, `tagging`, `editing`, `event_deletion`) say what changed themselves,
+with one `pagecache.content_changed` call, and the page cache receivers here stay quiet while
+they run (`pagecache.signals_speak`). What remains is for writes that bypass them, which the
+admin's plain forms and actions, taggit's managers and the shell make:
+
+- an event saved or deleted (its form, the publish action): its pages and the site's;
+- a quote saved (its form, the publish action) or retagged: reindexed, its event's version moved;
+  a quote deleted: unindexed;
+- an event retagged, a participation, part or topic saved, a tag deleted: the site's pages;
+- a speaker or tag saved (renamed): the vocabulary, their quotes reindexed, the site's pages;
+  an alias saved or deleted: the vocabulary.
+
+The search receivers run whoever writes: the services write in bulk, which sends no signal, and
+index what they wrote themselves.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_migrate
 from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
+from . import vocabulary
 from .models import Event, Participation, Quote, Section, Speaker, TagAlias, Topic
+from .pagecache import content_changed, signals_speak
 from .search import service as search
 from .search import visibility
-from .views.caching import forget_event_version, forget_site_version
 
 
 @receiver([post_save, post_delete], sender=Event, dispatch_uid="forget-event-version")
 def _forget_version(sender, instance: Event, **kwargs) -> None:
-    forget_event_version(instance.slug)
+    _changed(events=[instance.slug])
+
+
+def _changed(*, events: Iterable[str] = (), on_commit: bool = True) -> None:
+    """Pages forget what a write outside the services changed (the services say it themselves)."""
+    if signals_speak():
+        content_changed(events=events, on_commit=on_commit)
 
 
 def _touch_event(event_id: int) -> None:
@@ -29,7 +50,7 @@ def _touch_event(event_id: int) -> None:
     Event.objects.filter(pk=event_id).update(updated_at=timezone.now())
     slug = Event.objects.filter(pk=event_id).values_list("slug", flat=True).first()
     if slug:
-        forget_event_version(slug)
+        _changed(events=[slug])
 
 
 @receiver(post_save, sender=Quote, dispatch_uid="index-saved-quote")
@@ -42,8 +63,8 @@ def _index_quote(sender, instance: Quote, raw: bool = False, **kwargs) -> None:
 @receiver(post_delete, sender=Quote, dispatch_uid="unindex-deleted-quote")
 def _unindex_quote(sender, instance: Quote, **kwargs) -> None:
     search.remove_quotes([instance.pk])
-    # once per row when an event's quotes are replaced: the import forgets again on commit
-    forget_site_version(on_commit=False)
+    # once per row of a bulk delete: the service around it, if any, says so once on commit
+    _changed(on_commit=False)
 
 
 @receiver(m2m_changed, sender=Quote.tags.through, dispatch_uid="index-retagged-quote")
@@ -55,13 +76,13 @@ def _index_retagged(sender, instance, action: str, reverse: bool, pk_set, **kwar
         _touch_event(instance.event_id)
     elif pk_set:  # tag.quote_set changed: pk_set holds quote ids
         search.index_quotes(pk_set)
-        forget_site_version()
+        _changed()
 
 
 @receiver(m2m_changed, sender=Event.tags.through, dispatch_uid="forget-retagged-event")
 def _event_retagged(sender, action: str, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
-        forget_site_version()
+        _changed()
 
 
 @receiver(post_save, sender=Participation, dispatch_uid="forget-participation")
@@ -70,7 +91,7 @@ def _event_retagged(sender, action: str, **kwargs) -> None:
 def _shown_on_pages(sender, raw: bool = False, **kwargs) -> None:
     """Roles, bios and part titles are printed on the cached pages."""
     if not raw:
-        forget_site_version()
+        _changed()
 
 
 @receiver(post_save, sender=Speaker, dispatch_uid="index-renamed-speaker")
@@ -78,8 +99,8 @@ def _shown_on_pages(sender, raw: bool = False, **kwargs) -> None:
 def _vocabulary_changed(sender, instance, created: bool = False, raw: bool = False, **kwargs):
     if raw:
         return
-    search.vocabulary_changed()
-    forget_site_version()  # names are printed on every page that lists them
+    vocabulary.changed()
+    _changed()  # names are printed on every page that lists them
     if created:
         return
     if sender is Speaker:
@@ -91,13 +112,13 @@ def _vocabulary_changed(sender, instance, created: bool = False, raw: bool = Fal
 @receiver([post_save, post_delete], sender=TagAlias, dispatch_uid="alias-changed")
 def _alias_changed(sender, instance: TagAlias, raw: bool = False, **kwargs) -> None:
     if not raw:
-        search.vocabulary_changed()  # synonyms and the dictionary follow the aliases
+        vocabulary.changed()  # synonyms and the dictionary follow the aliases
 
 
 @receiver(post_save, sender=Topic, dispatch_uid="index-renamed-topic")
 def _index_topic(sender, instance: Topic, created: bool = False, raw: bool = False, **kwargs):
     if not raw:
-        forget_site_version()
+        _changed()
     if not created and not raw:
         search.index_quotes(Quote.objects.filter(topic=instance))
 

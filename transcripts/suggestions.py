@@ -11,18 +11,16 @@ at least two quotes, since a tag that groups nothing helps no reader.
 
 from __future__ import annotations
 
-import hashlib
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from taggit.models import Tag
 
-from . import segmentation
-from .models import Quote, Speaker, TagAlias, TaggedQuote
-from .reader import corpus_signature
+from . import keywords, segmentation, vocabulary
+from .keywords import DocumentFrequencies
+from .models import Quote, TaggedQuote
+from .vocabulary import Vocabulary
 
 # Known tags, then shipped domain terms, then the rest.
 KNOWN, DOMAIN, OTHER = 0, 1, 2
@@ -40,75 +38,10 @@ class Suggestion:
     slug: str | None = None  # the existing tag's slug; None for a new keyword
 
 
-@dataclass(frozen=True)
-class _TagRef:
-    id: int
-    name: str
-    slug: str
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """What the editors have curated: tags and their aliases, by case-folded name; the shipped
-    domain terms; speaker names and the pieces of them jieba might cut out (知远)."""
-
-    tags: dict[str, _TagRef]
-    domain: frozenset[str]
-    names: frozenset[str]
-    name_pieces: frozenset[str]
-    signature: str
-
-    @classmethod
-    def load(cls) -> Vocabulary:
-        """3 queries: tags, aliases, speaker names. Segmentation learns all of them."""
-        tags = {
-            t.id: _TagRef(t.id, t.name, t.slug)
-            for t in Tag.objects.only("id", "name", "slug").order_by("pk")
-        }
-        aliases = list(TagAlias.objects.values_list("name", "tag_id").order_by("name"))
-        names = sorted(set(Speaker.objects.values_list("name", flat=True)))
-        by_name = {ref.name.casefold(): ref for ref in tags.values()}
-        for alias, tag_id in aliases:
-            by_name.setdefault(alias.casefold(), tags[tag_id])
-        segmentation.add_vocabulary(
-            [ref.name for ref in tags.values()] + [a for a, _ in aliases] + names
-        )
-        pieces = {
-            name[i:j]
-            for name in names
-            for i in range(len(name))
-            for j in range(i + 2, len(name) + 1)
-        }
-        raw = "\n".join(
-            [f"t:{r.id}:{r.name}" for r in tags.values()]
-            + [f"a:{a}:{t}" for a, t in aliases]
-            + [f"s:{n}" for n in names]
-        )
-        return cls(
-            tags=by_name,
-            domain=frozenset(term.casefold() for term in segmentation.domain_terms()),
-            names=frozenset(names),
-            name_pieces=frozenset(pieces),
-            signature=hashlib.sha256(raw.encode()).hexdigest()[:16],
-        )
-
-    def tier(self, key: str) -> int:
-        if key in self.tags:
-            return KNOWN
-        return DOMAIN if key in self.domain else OTHER
-
-    def canonical(self, word: str) -> str:
-        """The key a word counts under: its tag's name for a tag or alias, else itself."""
-        key = word.casefold()
-        ref = self.tags.get(key)
-        return ref.name.casefold() if ref else key
-
-    def is_name(self, word: str) -> bool:
-        return (
-            word in self.names
-            or word in self.name_pieces
-            or any(name in word for name in self.names)
-        )
+def _tier(vocabulary: Vocabulary, key: str) -> int:
+    if key in vocabulary.tags:
+        return KNOWN
+    return DOMAIN if key in vocabulary.domain else OTHER
 
 
 def looks_like_a_tag(word: str) -> bool:
@@ -126,29 +59,23 @@ def looks_like_a_tag(word: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Corpus:
-    """Document frequencies over the published quotes: in how many each word occurs."""
+class Corpus(DocumentFrequencies):
+    """Document frequencies over the published quotes, and which quotes they are."""
 
-    size: int
-    frequency: dict[str, int]
-    members: frozenset[int]
-
-    def idf(self, key: str, *, counting_self: bool) -> float:
-        frequency = self.frequency.get(key, 0) + (0 if counting_self else 1)
-        return math.log((1 + self.size) / (1 + frequency)) + 1
+    members: frozenset[int] = frozenset()
 
 
-def corpus(vocabulary: Vocabulary) -> Corpus:
+def corpus(curated: Vocabulary) -> Corpus:
     """The corpus statistics, cached until a published quote, event or the vocabulary changes:
     1 query on a hit, 2 on a miss."""
-    key = f"suggestion-corpus:{corpus_signature()}:{vocabulary.signature}"
+    key = f"suggestion-corpus:{keywords.version(curated)}"
     result = cache.get(key)
     if result is None:
         frequency: Counter[str] = Counter()
         members = []
         for pk, text in Quote.objects.public().values_list("id", "text").iterator():
             members.append(pk)
-            frequency.update({vocabulary.canonical(w) for w in segmentation.content_words(text)})
+            frequency.update({curated.canonical(w) for w in segmentation.content_words(text)})
         result = Corpus(len(members), dict(frequency), frozenset(members))
         cache.set(key, result, timeout=None)
     return result
@@ -164,39 +91,40 @@ def suggest_tags(quote: Quote, *, limit: int = 8) -> list[Suggestion]:
 
 def suggest_for_quotes(quotes: Iterable[Quote], limit: int = 8) -> dict[int, list[Suggestion]]:
     """Suggestions for many quotes, by quote id, in a fixed number of queries: the vocabulary (3),
-    the quotes' tags (1), the corpus (1, or 2 when it must be recomputed)."""
+    the quotes' tags (1), the corpus (1, or 2 when it must be recomputed). The vocabulary is
+    read afresh: a tag an editor created a moment ago, in any process, counts at once."""
     quotes = list(quotes)
-    vocabulary = Vocabulary.load()
+    curated = vocabulary.load()
     own: dict[int, set[int]] = {}
     rows = TaggedQuote.objects.filter(content_object_id__in=[q.pk for q in quotes if q.pk])
     for quote_id, tag_id in rows.values_list("content_object_id", "tag_id"):
         own.setdefault(quote_id, set()).add(tag_id)
-    statistics = corpus(vocabulary)
-    return {q.pk: _rank(q, own.get(q.pk, set()), vocabulary, statistics, limit) for q in quotes}
+    statistics = corpus(curated)
+    return {q.pk: _rank(q, own.get(q.pk, set()), curated, statistics, limit) for q in quotes}
 
 
 def _rank(
-    quote: Quote, own: set[int], vocabulary: Vocabulary, statistics: Corpus, limit: int
+    quote: Quote, own: set[int], curated: Vocabulary, statistics: Corpus, limit: int
 ) -> list[Suggestion]:
     words = segmentation.content_words(quote.text)
     counts: Counter[str] = Counter()
     surface: dict[str, str] = {}
     for word in words:
-        key = vocabulary.canonical(word)
+        key = curated.canonical(word)
         counts[key] += 1
         surface.setdefault(key, word)
     in_corpus = quote.pk in statistics.members
     ranked = []
     for key, count in counts.items():
-        word, tier = surface[key], vocabulary.tier(key)
-        if vocabulary.is_name(word):
+        word, tier = surface[key], _tier(curated, key)
+        if curated.is_name(word):
             continue
-        ref = vocabulary.tags.get(key)
+        ref = curated.tags.get(key)
         if ref is not None and ref.id in own:
             continue
         if tier == OTHER and not _worth_a_new_tag(word, key, statistics, in_corpus):
             continue
-        score = count / len(words) * statistics.idf(key, counting_self=in_corpus)
+        score = statistics.tf_idf(count, len(words), key, counted=in_corpus)
         suggestion = Suggestion(
             name=ref.name if ref else word,
             score=round(score, 4),

@@ -8,8 +8,8 @@ stops existing, so `/tags/<old slug>/` keeps working. Tags are written with `upd
 queries, not `save()`: the service does the reindexing itself, once, whatever the number of quotes.
 
 Names are cleaned the same way at every door (`slugs.clean_tag_name`, then `name_fault`): this
-module's checks, the admin's forms, the tags box of the quote and event forms (`TagNamesField`)
-and the import (`import_checks`).
+module's checks, the admin's forms, the tags box of the quote and event forms
+(`tag_forms.TagNamesField`) and the import (`import_checks`).
 
 Concurrency. Each write locks the rows it changes first (`SELECT … FOR UPDATE NOWAIT`) and works
 from what it finds under the lock, not from what the editor's form was built from: two editors
@@ -29,17 +29,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 
-from django import forms
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from taggit.forms import TagField
 from taggit.models import Tag
 
+from . import pagecache, vocabulary
 from .models import Event, Quote, TagAlias, TaggedEvent, TaggedQuote, TagRedirect
 from .search import service as search
 from .slugs import clean_tag_name, is_tag_slug, tag_slug
-from .views.caching import forget_event_version
 
 MAX_NAME = 100  # Tag.name and TagAlias.name
 BUSY = "这些标签正被一次导入或另一位编辑使用,请过一会儿再试。"
@@ -143,24 +141,6 @@ def free_slug(tag: Tag, name: str) -> str:
     return slug
 
 
-class TagNamesField(TagField):
-    """The tags box of the quote and event forms (`models.CuratedTags`): taggit's, with names
-    cleaned and checked as every other way in does, and an alias read as its tag."""
-
-    def clean(self, value) -> list[str]:
-        names: dict[str, str] = {}
-        for raw in super().clean(value):
-            name = clean_tag_name(raw)
-            if problem := fault_message(name, "标签名"):
-                raise forms.ValidationError(problem)
-            names.setdefault(name.casefold(), name)
-        if names:
-            aliases = TagAlias.objects.filter(any_name(names.values())).select_related("tag")
-            for alias in aliases:
-                names[alias.name.casefold()] = alias.tag.name
-        return sorted({name.casefold(): name for name in names.values()}.values())
-
-
 def any_name(names: Iterable[str], field: str = "name") -> Q:
     return reduce(operator.or_, (Q(**{f"{field}__iexact": name}) for name in names), Q(pk=None))
 
@@ -174,7 +154,7 @@ def _tag_write() -> Iterator[None]:
     transaction holds (an import, another editor) make it a `TagBusy`, not a 500: PostgreSQL
     says so at once (NOWAIT), SQLite when the write lock is someone else's."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), pagecache.said_by_service():
             yield
     except OperationalError as error:
         if _held_by_another(error):
@@ -284,7 +264,8 @@ def delete_unused_tags(*, tags: Iterable[Tag] | None = None) -> DeletedTags:
         kept_names = () if tags is None else tuple(kept.values_list("name", flat=True))
         if deleted:
             unused.filter(pk__in=list(deleted)).delete()
-            search.vocabulary_changed()
+            vocabulary.changed()
+            pagecache.content_changed()
     return DeletedTags(deleted=tuple(sorted(deleted.values())), kept=kept_names)
 
 
@@ -307,7 +288,7 @@ def add_alias(*, tag: Tag, name: str) -> TagAlias:
     try:
         with _tag_write():
             alias = TagAlias.objects.create(tag=tag, name=name)
-            search.vocabulary_changed()
+            vocabulary.changed()
     except IntegrityError:  # another editor gave the same alias meanwhile
         raise TagError(alias_problem(name) or f"「{name}」已是一个别名。") from None
     return alias
@@ -377,11 +358,10 @@ def _event_ids(tag_ids: list[int]) -> set[int]:
 def _reindex(quote_ids: set[int], *, event_ids: set[int]) -> None:
     """The names changed: reload the vocabulary, reindex these quotes, and give the events they
     belong to a new page version (their cached pages print tag names and slugs)."""
-    search.vocabulary_changed()
+    vocabulary.changed()
     quotes = Quote.objects.filter(pk__in=quote_ids)
     search.index_quotes(quotes)
     event_ids = event_ids | set(quotes.values_list("event_id", flat=True).distinct())
     events = Event.objects.filter(pk__in=event_ids)
     events.update(updated_at=timezone.now())
-    for slug in events.values_list("slug", flat=True):
-        forget_event_version(slug)
+    pagecache.content_changed(events=events.values_list("slug", flat=True))

@@ -1,8 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
+from .pagecache import site_page
 from .views import discovery, events, people, search
-from .views.caching import site_page
 
 
 class UnicodeSlugConverter:

@@ -1,3 +1,3 @@
 """The editors' admin, one module per area; importing them registers the model admins."""
 
-from . import importing, quotes, records, sections, tags  # noqa: F401
+from . import quotes, records, sections, tags  # noqa: F401

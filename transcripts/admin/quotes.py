@@ -9,23 +9,28 @@ gets a line in its admin history. The admin is for our editors: its strings are 
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from taggit.models import Tag
-from taggit.utils import parse_tags
 
-from ..models import Quote, QuoteRedirect, TagAlias, TaggedQuote
+from ..models import Quote, QuoteRedirect, TaggedQuote
 from ..slugs import clean_tag_name
 from ..suggestions import suggest_for_quotes, suggest_tags
-from ..tagging import fault_message
+from .quote_tags import (
+    TagChangeForm,
+    describe,
+    name_problem,
+    resolve_tags,
+    tag_changes,
+    tag_objects,
+    unique_tags,
+)
 
 LABELS = {"event": "活动", "speaker": "发言人", "section": "部分", "topic": "话题"}
 TEMPLATES = "admin/transcripts/quote/"
@@ -73,92 +78,6 @@ class WithinEventFilter(LabelledFilter):
             return []
         rows = field.related_model.objects.filter(event_id=event).order_by("number")
         return [(row.pk, str(row)) for row in rows]
-
-
-# Forms -----------------------------------------------------------------------------------------
-
-
-class TagNamesField(forms.CharField):
-    """Tag names as editors type them: 幻觉, 大模型 or 幻觉、大模型 (full-width commas too)."""
-
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value)
-        for separator in "，、;；":
-            text = text.replace(separator, ",")
-        names = (clean_tag_name(name) for name in parse_tags(text))  # as every way in does
-        unique = {name.casefold(): name for name in reversed(list(names))}
-        return sorted(unique.values())  # tag names ignore case (TAGGIT_CASE_INSENSITIVE)
-
-    def validate(self, value) -> None:
-        super().validate(value)
-        problems = [problem for name in value if (problem := name_problem(name))]
-        if problems:
-            raise forms.ValidationError(problems[0])
-
-
-def name_problem(name: str) -> str:
-    """Why `name` cannot be a new tag's name, "" if it can: the check every way in shares."""
-    return fault_message(clean_tag_name(name), "标签名")
-
-
-class TagChangeForm(forms.Form):
-    add = TagNamesField(
-        label="加上这些标签",
-        required=False,
-        help_text="用逗号或顿号分隔;别名会换成它的标签,没有的标签会新建。",
-    )
-    remove = TagNamesField(label="去掉这些标签", required=False, help_text="只能是已有的标签。")
-
-    def clean_remove(self) -> list[Tag]:
-        names = self.cleaned_data["remove"]
-        found, missing = resolve_tags(names)
-        if missing:
-            raise forms.ValidationError("没有这些标签:" + "、".join(missing))
-        return _unique(found.values())
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        if not data["add"] and not data["remove"]:
-            raise forms.ValidationError("请填写要加上或要去掉的标签。")
-        found, missing = resolve_tags(data["add"])
-        data["add"] = _unique(found.values()) + missing  # a new name stays a string until saved
-        if {t.pk for t in found.values()} & {t.pk for t in data["remove"]}:
-            raise forms.ValidationError("同一个标签不能既加上又去掉。")
-        return data
-
-
-def _unique(tags) -> list[Tag]:
-    """Each tag once (an alias and its tag name the same tag), in order."""
-    return list({tag.pk: tag for tag in tags}.values())
-
-
-def resolve_tags(names: list[str]) -> tuple[dict[str, Tag], list[str]]:
-    """Existing tags for these names, by name; an alias gives its tag, case does not matter.
-    Returns ({name: tag}, [names with no tag]); never creates anything."""
-    if not names:
-        return {}, []
-    by_name = Q()
-    for name in names:
-        by_name |= Q(name__iexact=name)
-    tags = {t.name.casefold(): t for t in Tag.objects.filter(by_name)}
-    aliases = {
-        a.name.casefold(): a.tag for a in TagAlias.objects.filter(by_name).select_related("tag")
-    }
-    found, missing = {}, []
-    for name in names:
-        tag = tags.get(name.casefold()) or aliases.get(name.casefold())
-        if tag is None:
-            missing.append(name)
-        else:
-            found[name] = tag
-    return found, missing
-
-
-def tag_objects(items: list[Tag | str]) -> list[Tag]:
-    """Tags for resolved items: new names become new tags (at confirmation, never before)."""
-    return [item if isinstance(item, Tag) else Tag.objects.create(name=item) for item in items]
 
 
 # The admin -------------------------------------------------------------------------------------
@@ -313,7 +232,8 @@ class QuoteAdmin(admin.ModelAdmin):
                 request, "tags_form.html", "加上或去掉标签", form=form, quotes=quotes
             )
         add, remove = form.cleaned_data["add"], form.cleaned_data["remove"]
-        plan = _tag_plan(quotes, add, remove)
+        plan = tag_changes(quotes, add, remove)
+        changing = [change for change in plan if change.changes]
         if step != "confirm":
             return self._action_page(
                 request,
@@ -321,24 +241,19 @@ class QuoteAdmin(admin.ModelAdmin):
                 "确认修改标签",
                 form=form,
                 plan=plan,
-                changing=sum(1 for row in plan if row["add"] or row["remove"]),
+                changing=len(changing),
                 new_tags=[name for name in add if isinstance(name, str)],
             )
-        changed = 0
         with transaction.atomic():
-            needed = any(row["add"] for row in plan)  # no new tag unless some quote gets it
+            needed = any(change.add for change in plan)  # no new tag unless some quote gets it
             created = dict(zip(add, tag_objects(add), strict=True)) if needed else {}
-            for row in plan:
-                if not (row["add"] or row["remove"]):
-                    continue
-                quote = row["quote"]
-                if row["add"]:
-                    quote.tags.add(*[created[item] for item in row["add"]])
-                if row["remove"]:
-                    quote.tags.remove(*[tag.name for tag in row["remove"]])
-                self.log_change(request, quote, _describe(row["add"], row["remove"]))
-                changed += 1
-        self.message_user(request, f"已修改 {changed} 段发言的标签。", messages.SUCCESS)
+            for change in changing:
+                if change.add:
+                    change.quote.tags.add(*[created[item] for item in change.add])
+                if change.remove:
+                    change.quote.tags.remove(*[tag.name for tag in change.remove])
+                self.log_change(request, change.quote, change.describe())
+        self.message_user(request, f"已修改 {len(changing)} 段发言的标签。", messages.SUCCESS)
         return None
 
     @admin.action(description="采纳排名靠前的标签建议", permissions=["change"])
@@ -363,10 +278,10 @@ class QuoteAdmin(admin.ModelAdmin):
             for pk, names in chosen.items():
                 quote = by_quote[pk]
                 have = {tag.pk for tag in quote.tags.all()}
-                new = _unique(tags[n] for n in names if tags[n].pk not in have)
+                new = unique_tags(tags[n] for n in names if tags[n].pk not in have)
                 if new:
                     quote.tags.add(*new)
-                    self.log_change(request, quote, _describe(new, []) + "(采纳建议)")
+                    self.log_change(request, quote, describe(new, []) + "(采纳建议)")
                     changed, added = changed + 1, added + len(new)
         self.message_user(request, f"已为 {changed} 段发言加上 {added} 个标签。", messages.SUCCESS)
         return None
@@ -427,27 +342,3 @@ class QuoteRedirectAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-
-def _tag_plan(quotes: list[Quote], add: list[Tag | str], remove: list[Tag]) -> list[dict]:
-    """What each quote would gain and lose: only tags it lacks, only tags it has."""
-    plan = []
-    for quote in quotes:
-        have = {tag.pk for tag in quote.tags.all()}
-        plan.append(
-            {
-                "quote": quote,
-                "add": [t for t in add if isinstance(t, str) or t.pk not in have],
-                "remove": [t for t in remove if t.pk in have],
-            }
-        )
-    return plan
-
-
-def _describe(added, removed) -> str:
-    parts = []
-    if added:
-        parts.append("加上" + "、".join(f"「{t}」" for t in added))
-    if removed:
-        parts.append("去掉" + "、".join(f"「{t}」" for t in removed))
-    return "标签:" + ";".join(parts)

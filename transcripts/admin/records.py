@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 
 from .. import event_deletion
 from ..models import Event, Participation, Section, Speaker, Topic
+from .importing import EventImportViews
 
 
 class ParticipationInline(admin.TabularInline):
@@ -43,7 +44,9 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventImportViews, admin.ModelAdmin):
+    """Events, with the import pages (`importing`) and a bulk deletion (`event_deletion`)."""
+
     list_display = ["title", "series", "date", "published", "quote_count", "public_link"]
     list_filter = ["published", "series", "source_format"]
     search_fields = ["title", "intro", "slug", "series"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
@@ -81,6 +82,13 @@ class TagForm(forms.ModelForm):
         return name
 
 
+class Moving(NamedTuple):
+    """What merging the other selected tags into one would do to it."""
+
+    quotes: int  # quotes that would move to it (they carry one of the others)
+    new: int  # of those, quotes that do not carry it yet
+
+
 class MergeForm(forms.Form):
     """The merge confirmation: one of the selected tags as the target, or a new name."""
 
@@ -89,11 +97,12 @@ class MergeForm(forms.Form):
     )
     new_name = forms.CharField(required=False, max_length=100)
 
-    def __init__(self, *args, tags: QuerySet, moves: dict[int, tuple[int, int]], **kwargs):
+    def __init__(self, *args, tags: QuerySet, moves: dict[int, Moving], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = tags
         self.fields["target"].label_from_instance = lambda tag: (
-            f"{tag.name}:移入 {moves[tag.pk][0]} 条发言,其中 {moves[tag.pk][1]} 条原本没有这个标签"
+            f"{tag.name}:移入 {moves[tag.pk].quotes} 条发言,"
+            f"其中 {moves[tag.pk].new} 条原本没有这个标签"
         )
 
     def clean(self) -> dict:
@@ -263,7 +272,7 @@ class TagAdmin(admin.ModelAdmin):
             self.message_user(request, f"这些标签仍在使用,没有删除:{in_use}。", messages.WARNING)
 
 
-def _quotes_moving(tags: list[Tag]) -> tuple[dict[int, tuple[int, int]], int]:
+def _quotes_moving(tags: list[Tag]) -> tuple[dict[int, Moving], int]:
     """For each selected tag as the target: how many quotes would move to it (they carry one of
     the others) and how many of those do not carry it yet; and how many quotes would move to a
     new tag (every quote carrying any of them). One query."""
@@ -276,7 +285,7 @@ def _quotes_moving(tags: list[Tag]) -> tuple[dict[int, tuple[int, int]], int]:
     moves = {}
     for tag in tags:
         moving = set().union(*(q for pk, q in quotes_of.items() if pk != tag.pk))
-        moves[tag.pk] = (len(moving), len(moving - quotes_of[tag.pk]))
+        moves[tag.pk] = Moving(quotes=len(moving), new=len(moving - quotes_of[tag.pk]))
     return moves, len(set().union(*quotes_of.values()))
 
 

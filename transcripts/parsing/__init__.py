@@ -18,6 +18,7 @@ from .decoding import decode
 from .transcript import (
     Dropped,
     ParseError,
+    ParseWarning,
     Part,
     Redirect,
     Speaker,
@@ -25,7 +26,6 @@ from .transcript import (
     Transcript,
     Turn,
     Variant,
-    Warning,
 )
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "FORMAT_NAMES",
     "Dropped",
     "ParseError",
+    "ParseWarning",
     "Part",
     "Redirect",
     "Speaker",
@@ -40,7 +41,6 @@ __all__ = [
     "Transcript",
     "Turn",
     "Variant",
-    "Warning",
     "decode",
     "detect_format",
     "load",

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .dates import seconds
+from .languages import inline_separator
 from .transcript import ParseError
 
 Time = tuple[float, str]  # a time as written, and its unit: "s", "ms", "?" or "?int" (bare)
@@ -30,7 +32,6 @@ SPEAKER_TAG = "speakertag"  # Google: a number
 PARTS = ("elements", "sentences", "words")  # a segment's text and times, given in pieces
 _CLOCK = re.compile(r"^(?:(\d{1,3}):)?([0-5]?\d):([0-5]?\d(?:[.,]\d+)?)$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?s?$")  # "12.5", and Google's "12.5s"
-_CJK_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _NO_SPACE_BEFORE = re.compile(r"^[,.!?;:%)\]}'’”…，。！？；：、）】」』]")
 
 
@@ -171,9 +172,7 @@ def _time(value: Any, where: str, key: str, unit: str) -> Time:
         text = value.strip()
         clock = _CLOCK.match(text)
         if clock:
-            hours, minutes, seconds = clock.groups()
-            whole = (int(hours or 0) * 60 + int(minutes)) * 60
-            return whole + float(seconds.replace(",", ".")), "s"
+            return seconds(text), "s"
         if _NUMBER.match(text):
             return _finite(float(text.rstrip("s")), where, key), "s" if unit == "?" else unit
         raise ParseError(f"{where}: '{key}' is not a time: {value[:40]!r}")
@@ -235,10 +234,8 @@ def join_words(pieces) -> str:
     for piece in pieces:
         if not piece:
             continue
-        if text and not (
-            _CJK_EDGE.match(text[-1]) or _CJK_EDGE.match(piece[0]) or _NO_SPACE_BEFORE.match(piece)
-        ):
-            text += " "
+        if text and not _NO_SPACE_BEFORE.match(piece):
+            text += inline_separator(text, piece)
         text += piece
     return text
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import asr_fields
 from .blocks import PARAGRAPH, Block, Document
-from .transcript import ParseError, Warning
+from .transcript import ParseError, ParseWarning
 
 if TYPE_CHECKING:
     from .transcript import Transcript
@@ -111,7 +111,7 @@ def read(text: str) -> Document:
     warnings = ()
     if scale != 1:  # a guess from the numbers: say so, an editor can check the first start
         message = "the times are whole numbers too large for seconds: read as milliseconds"
-        warnings = (Warning("times-in-milliseconds", message),)
+        warnings = (ParseWarning("times-in-milliseconds", message),)
     return Document(blocks=tuple(blocks), format=FORMAT, title=_title(data), warnings=warnings)
 
 

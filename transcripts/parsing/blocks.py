@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from .transcript import Dropped, Speaker, Warning
+from .transcript import Dropped, ParseWarning, Speaker
 
 PARAGRAPH = "paragraph"  # a line or paragraph of text
 HEADING = "heading"  # a Markdown/HTML/Word heading (`level` 1..6)
@@ -68,7 +68,7 @@ class Document:
     tags: tuple[str, ...] = ()
     speakers: tuple[Speaker, ...] = ()  # declared: front matter, a guest list
     dropped: tuple[Dropped, ...] = ()  # what the container itself left out, and why
-    warnings: tuple[Warning, ...] = ()  # what the container noticed (a glued heading...)
+    warnings: tuple[ParseWarning, ...] = ()  # what the container noticed (a glued heading...)
     # Lines the container consumed as structure, not content (front matter, subtitle numbers
     # and timing lines, a WEBVTT header): (line, what it became), for the accounting.
     consumed: tuple[tuple[int, str], ...] = field(default=(), compare=False)

@@ -1,10 +1,11 @@
-"""Dates as transcripts write them (2024-05-18, 2024/5/18, 2024年5月18日), read in one place
-for every format."""
+"""Dates as transcripts write them (2024-05-18, 2024/5/18, 2024年5月18日), and clock times in a
+recording (01:02:03.5), read in one place for every format."""
 
 from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?")
 _TRAILING = re.compile(rf"[\s(（|｜—-]+{DATE.pattern}[)）]?$")
@@ -78,6 +79,15 @@ def split_date(line: str) -> tuple[datetime.date | None, str]:
     if match and match.start() > 0:
         return to_date(match), line[: match.start()].strip(_EDGES) or line
     return None, line
+
+
+def seconds(time: str) -> float:
+    """`01:02:03.5` → 3723.5; `1:02` → 62; `00:00:01,250` → 1.25. Exact: the nearest float to
+    the time written, whatever the route (subtitles, labels, tables, recognition exports)."""
+    total = Decimal(0)
+    for piece in time.replace(",", ".").split(":"):
+        total = total * 60 + Decimal(piece)
+    return float(total)
 
 
 def from_value(value: object) -> datetime.date | None:

@@ -30,15 +30,14 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
 
 import lxml.etree
 import lxml.html
 
 from . import dates
-from .blocks import CAPTION, HEADING, IMAGE, PARAGRAPH, QUOTE, RULE, Block, Document
-from .tables import Row, table_blocks
-from .transcript import Dropped, ParseError, Warning
+from .blocks import PARAGRAPH, Document
+from .html_blocks import BlockWalker, normalize
+from .transcript import Dropped, ParseError, ParseWarning
 
 FORMAT = "html"
 
@@ -53,13 +52,6 @@ _INVISIBLE += ("embed", "video", "audio", "canvas", "input", "link", "meta")
 # Inside the article but not the transcript: reported in `dropped`.
 _ASIDES = {"nav": "navigation", "aside": "a sidebar", "form": "a form", "button": "a button"}
 _ASIDES |= {"select": "a form", "textarea": "a form", "footer": "a footer"}
-_BLOCK_TAGS = (  # block-level elements: each starts and ends a block of text
-    "address article aside blockquote body caption center dd details dialog div dl dt fieldset "
-    "figcaption figure footer h1 h2 h3 h4 h5 h6 header hgroup html li main menu nav ol p pre "
-    "section summary table tbody td tfoot th thead tr ul"
-)
-_BLOCK = frozenset(_BLOCK_TAGS.split())
-_LABELLED = {**{f"h{n}": (HEADING, n) for n in range(1, 7)}, "figcaption": (CAPTION, 0)}
 _ARTICLE_PATHS = (  # (where, and whether it must hold a fair share of the page's text)
     ("//*[@id='js_content']", False),
     *(
@@ -82,16 +74,6 @@ _REGIONS = (  # what a page region outside the article is, by its tag, id, class
     (re.compile(r"comment|reply", re.I), "comments"),
     (re.compile(r"^form$", re.I), "a form"),
 )
-_WEIGHT = re.compile(r"font-weight\s*:\s*([a-z]+|\d+)", re.I)
-_WIDE = (
-    r"\u2e80-\u303f\u3040-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-)
-_WIDE += r"\u2018-\u201f\u2026\u2014"
-_CJK_BREAK = re.compile(rf"(?<=[{_WIDE}])[^\S\n]*\n\s*(?=[{_WIDE}])")
-_SPACES = re.compile(r"\s+")
-_WORD = re.compile(r"\w")
-_INVISIBLE_CHARS = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
-_KEPT_BREAK = "\u2028"  # a <br> that stays a line break (headings, captions)
 _DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "pubdate")
 _DATE_KEYS += ("publishdate", "publish_date", "date", "dc.date", "dcterms.created")
 _SITE_SUFFIX = re.compile(r"\s+[-|–—_]\s+[^-|–—_]{1,30}$")
@@ -125,7 +107,7 @@ def read(text: str) -> Document:
     meta = _meta(root)
     title = _title(root, meta, article)
     dropped = _outside(article, title) + _drop_asides(article, whole_page=article is body)
-    walker = _Walker(article)
+    walker = BlockWalker(article)
     walker.walk()
     dropped += walker.dropped
     if not walker.blocks:
@@ -216,7 +198,7 @@ def _outside(article, title: str) -> list[Dropped]:
 
 
 def _region(element, title: str) -> str:
-    if title and _normalize(element.text_content()) == title:
+    if title and normalize(element.text_content()) == title:
         return "the page's title, outside the article"
     hints = (element.tag, element.get("id", ""), element.get("class", ""), element.get("role", ""))
     for pattern, name in _REGIONS:
@@ -252,13 +234,8 @@ def _summary(element) -> str:
 
 
 def _clip(text: str) -> str:
-    text = _normalize(text)
+    text = normalize(text)
     return text if len(text) <= _SUMMARY else text[: _SUMMARY - 1] + "…"
-
-
-def _normalize(raw: str) -> str:
-    raw = _CJK_BREAK.sub("", _INVISIBLE_CHARS.sub("", raw))
-    return _SPACES.sub(" ", raw).strip()
 
 
 def _meta(root) -> dict[str, str]:
@@ -273,19 +250,19 @@ def _meta(root) -> dict[str, str]:
 
 def _title(root, meta: dict[str, str], article) -> str:
     for candidate in (meta.get("og:title"), meta.get("twitter:title")):
-        if candidate and _normalize(candidate):
-            return _normalize(candidate)
+        if candidate and normalize(candidate):
+            return normalize(candidate)
     heading = _first_heading(article)
     if heading:
         return heading
     page_title = root.find("head/title")
-    text = _normalize(page_title.text_content()) if page_title is not None else ""
+    text = normalize(page_title.text_content()) if page_title is not None else ""
     return _SITE_SUFFIX.sub("", text) or text or _first_heading(root)
 
 
 def _first_heading(scope) -> str:
     heading = next(scope.iter("h1"), None)
-    return _normalize(heading.text_content()) if heading is not None else ""
+    return normalize(heading.text_content()) if heading is not None else ""
 
 
 def _published(meta: dict[str, str], article, body, blocks) -> datetime.date | None:
@@ -304,11 +281,11 @@ def _published(meta: dict[str, str], article, body, blocks) -> datetime.date | N
     return next(filter(None, (dates.find_date(value or "") for value in values)), None)
 
 
-def _line_warning(blocks) -> tuple[Warning, ...]:
+def _line_warning(blocks) -> tuple[ParseWarning, ...]:
     if not blocks or blocks[-1].line < _LAST_LINE:
         return ()
     message = f"the page is longer than {_LAST_LINE:,} lines: later ones all read {_LAST_LINE}"
-    return (Warning("line-numbers", message),)
+    return (ParseWarning("line-numbers", message),)
 
 
 def _canonical(root) -> str:
@@ -316,199 +293,3 @@ def _canonical(root) -> str:
         if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
             return link.get("href").strip()
     return ""
-
-
-def _bold(element, inherited: bool) -> bool:
-    style = element.get("style")
-    if style and "font-weight" in style:
-        weight = _WEIGHT.findall(style)[-1].lower() if _WEIGHT.search(style) else ""
-        if weight:
-            return weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600)
-    return inherited or element.tag in ("b", "strong")
-
-
-@dataclass
-class _Piece:
-    text: str
-    line: int
-    bold: bool = False
-    link: bool = False
-
-
-class _Walker:
-    """Reads the article's tree in document order (iteratively: pages nest deeper than
-    Python's recursion limit) into blocks: inline text gathers into pieces until a block
-    boundary, <br>, image or rule ends the block."""
-
-    def __init__(self, root) -> None:
-        self.root = root
-        self.blocks: list[Block] = []
-        self.pieces: list[_Piece] = []
-        self.gap = True
-        self.bold = [False]
-        self.links = self.quotes = self.items = self.pre = 0
-        self.labelled: list[tuple[str, int]] = []  # open headings and captions
-        self.line = root.sourceline or 1
-        self.tables: list[_Table] = []  # open tables, innermost last
-        self.dropped: list[Dropped] = []  # a transcript table's header row
-
-    def walk(self) -> None:
-        for event, element in lxml.etree.iterwalk(self.root, events=("start", "end")):
-            if isinstance(element.tag, str):
-                (self.start if event == "start" else self.end)(element)
-        self.flush()
-
-    def start(self, element) -> None:
-        tag = element.tag
-        self.line = element.sourceline or self.line
-        if tag in _BLOCK:
-            self.flush()
-            self.gap = True
-        if tag == "br":
-            self.line_break()
-        elif tag in ("img", "hr"):
-            self.flush()
-            alt = _normalize(element.get("alt") or element.get("title") or "")
-            kind = IMAGE if tag == "img" else RULE
-            self.blocks.append(Block(kind, alt if tag == "img" else "", self.line, gap=self.gap))
-            self.gap = tag == "hr"
-        self.bold.append(_bold(element, self.bold[-1]))
-        self.links += tag == "a" and element.get("href") is not None
-        self.quotes += tag == "blockquote"
-        self.items += tag == "li"
-        self.pre += tag == "pre"
-        if tag in _LABELLED:
-            self.labelled.append(_LABELLED[tag])
-        if tag in _TABLE_TAGS:
-            self.table_start(tag)
-        self.add(element.text, self.line)
-
-    def end(self, element) -> None:
-        tag = element.tag
-        if tag in _BLOCK:
-            self.flush()
-            self.gap = True
-        self.bold.pop()
-        self.links -= tag == "a" and element.get("href") is not None
-        self.quotes -= tag == "blockquote"
-        self.items -= tag == "li"
-        self.pre -= tag == "pre"
-        if tag in _LABELLED:
-            self.labelled.pop()
-        if tag in _TABLE_TAGS:
-            self.table_end(tag)
-        if element is not self.root:
-            self.add(element.tail, self.line)
-
-    def table_start(self, tag: str) -> None:
-        if tag == "table":
-            if self.tables:
-                self.tables[-1].nested = True  # a layout table around another: left as it is
-            self.tables.append(_Table(len(self.blocks)))
-        elif self.tables and tag == "tr":
-            self.tables[-1].cells.append([])
-        elif self.tables and self.tables[-1].cells:
-            self.tables[-1].cells[-1].append([len(self.blocks), len(self.blocks)])
-
-    def table_end(self, tag: str) -> None:
-        """A table's rows go through the one reading of tables every container shares
-        (`tables.table_blocks`): speaker | speech rows become `名：speech` blocks."""
-        if not self.tables:
-            return
-        table = self.tables[-1]
-        if tag in ("td", "th") and table.cells and table.cells[-1]:
-            table.cells[-1][-1][1] = len(self.blocks)
-        elif tag == "table":
-            self.tables.pop()
-            if table.nested or not table.cells:
-                return
-            rows = [_row(self.blocks, row) for row in table.cells if row]
-            self.blocks[table.start :] = table_blocks([r for r in rows if r], self.dropped)
-
-    def add(self, text: str | None, line: int) -> None:
-        if not text:
-            return
-        if self.pre and "\n" in text:  # preformatted: every line is a line
-            first, *rest = text.split("\n")
-            self.add_piece(first, line)
-            for offset, part in enumerate(rest, 1):
-                self.line_break()
-                self.add_piece(part, line + offset)
-            return
-        self.add_piece(text, line)
-
-    def add_piece(self, text: str, line: int) -> None:
-        line += text[: len(text) - len(text.lstrip())].count("\n")
-        self.pieces.append(_Piece(text, line, self.bold[-1], self.links > 0))
-
-    def line_break(self) -> None:
-        if self.labelled:
-            self.pieces.append(_Piece(_KEPT_BREAK, self.line))
-        elif any(piece.text.strip() for piece in self.pieces):
-            self.flush()
-            self.gap = False
-        else:
-            self.gap = True  # a <br> after a <br>: a blank line
-
-    def flush(self) -> None:
-        pieces, self.pieces = self.pieces, []
-        raw = "".join(piece.text for piece in pieces)
-        text = "\n".join(filter(None, (_normalize(part) for part in raw.split(_KEPT_BREAK))))
-        if not text:
-            return
-        kind, level = (
-            self.labelled[-1] if self.labelled else (QUOTE if self.quotes else PARAGRAPH, 0)
-        )
-        spoken = [piece for piece in pieces if piece.text.strip()]
-        self.blocks.append(
-            Block(
-                kind,
-                text,
-                spoken[0].line,
-                level=level,
-                gap=self.gap,
-                lead=_lead(pieces, text),
-                list_item=self.items > 0,
-                link_only=_links_only(pieces),
-                lines=max(1, spoken[-1].line - spoken[0].line + 1),
-            )
-        )
-        self.gap = False
-
-
-_TABLE_TAGS = {"table", "tr", "td", "th"}
-
-
-@dataclass
-class _Table:
-    start: int  # the index of its first block
-    cells: list[list[list[int]]] = field(default_factory=list)  # rows of [start, end) spans
-    nested: bool = False
-
-
-def _row(blocks: list[Block], spans: list[list[int]]) -> Row | None:
-    cells = [blocks[start:end] for start, end in spans]
-    lines = [block.line for cell in cells for block in cell]
-    if not lines:
-        return None
-    return Row(min(lines), max(lines) - min(lines) + 1, cells)
-
-
-def _links_only(pieces: list[_Piece]) -> bool:
-    """Only links, and separators between them (上一篇 · 下一篇)."""
-    worded = [piece for piece in pieces if _WORD.search(piece.text)]
-    return bool(worded) and all(piece.link for piece in worded)
-
-
-def _lead(pieces: list[_Piece], text: str) -> str:
-    """The bold text opening the block (blank pieces between bold ones allowed), as a prefix
-    of `text`; "" when the block does not open in bold."""
-    opening: list[_Piece] = []
-    for piece in pieces:
-        if _KEPT_BREAK in piece.text or not (piece.bold or not piece.text.strip()):
-            break
-        opening.append(piece)
-    if not any(piece.bold and piece.text.strip() for piece in opening):
-        return ""
-    lead = _normalize("".join(piece.text for piece in opening))
-    return lead if text.startswith(lead) else ""

@@ -168,15 +168,7 @@ def _event(data: Any, index: int) -> Transcript:
     root = _Reader(data, f"event {index}")
     event = _Reader(root.data.get("event"), f"event {index}")
     where = f"event {event.text('slug') or event.text('title') or index}"
-    speakers = [
-        _speaker(_Reader(s, f"{where}, speaker {i}"))
-        for i, s in enumerate(root.items("speakers"), start=1)
-    ]
-    by_slug = {s.slug: s.name for s in speakers if s.slug}
-    if len(by_slug) != len(speakers):
-        raise ParseError(f"{where}: every speaker needs a slug of its own")
-    if len({s.name for s in speakers}) != len(speakers):
-        raise ParseError(f"{where}: two speakers share a name")
+    speakers = _speakers(root, where)
     parts = [
         Part(r.number("number"), r.text("title", required=True))
         for r in (_Reader(p, f"{where}, section") for p in root.items("sections"))
@@ -190,29 +182,11 @@ def _event(data: Any, index: int) -> Transcript:
         )
         for r in (_Reader(t, f"{where}, topic") for t in root.items("topics"))
     ]
-    turns = []
-    for position, item in enumerate(root.items("quotes"), start=1):
-        quote = _Reader(item, f"{where}, quote {position}")
-        slug = quote.text("speaker", required=True)
-        if slug not in by_slug:
-            raise ParseError(f"{quote.where}: speaker {slug!r} is not among the speakers")
-        start, end = quote.seconds("start"), quote.seconds("end")
-        if start is not None and end is not None and end < start:
-            raise ParseError(f"{quote.where}: 'end' ({end:g}) is before 'start' ({start:g})")
-        turns.append(
-            Turn(
-                number=quote.number("number"),
-                speaker=by_slug[slug],
-                text=quote.text("text", required=True),
-                part=quote.number("section", required=False),
-                topic=quote.number("topic", required=False),
-                tags=quote.strings("tags"),
-                published=quote.data.get("published") is not False,
-                start=start,
-                end=end,
-                translation=quote.text("translation"),
-            )
-        )
+    by_slug = {s.slug: s.name for s in speakers}
+    turns = [
+        _turn(_Reader(item, f"{where}, quote {position}"), by_slug)
+        for position, item in enumerate(root.items("quotes"), start=1)
+    ]
     redirects = [
         Redirect(r.number("number"), r.number("to", required=False))
         for r in (_Reader(x, f"{where}, redirect") for x in root.items("redirects"))
@@ -233,7 +207,7 @@ def _event(data: Any, index: int) -> Transcript:
         intro=event.text("intro"),
         published=published if isinstance(published, bool) else None,
         tags=event.strings("tags"),
-        speakers=tuple(speakers),
+        speakers=speakers,
         parts=tuple(parts),
         topics=tuple(topics),
         turns=tuple(turns),
@@ -245,6 +219,40 @@ def _event(data: Any, index: int) -> Transcript:
             _tag_detail(_Reader(t, f"{where}, tag {i}"))
             for i, t in enumerate(root.items("tag_details"), start=1)
         ),
+    )
+
+
+def _speakers(root: _Reader, where: str) -> tuple[Speaker, ...]:
+    """The event's speakers, each with a slug and a name of its own (quotes name them by slug)."""
+    speakers = tuple(
+        _speaker(_Reader(s, f"{where}, speaker {i}"))
+        for i, s in enumerate(root.items("speakers"), start=1)
+    )
+    if len({s.slug for s in speakers if s.slug}) != len(speakers):
+        raise ParseError(f"{where}: every speaker needs a slug of its own")
+    if len({s.name for s in speakers}) != len(speakers):
+        raise ParseError(f"{where}: two speakers share a name")
+    return speakers
+
+
+def _turn(quote: _Reader, by_slug: dict[str, str]) -> Turn:
+    slug = quote.text("speaker", required=True)
+    if slug not in by_slug:
+        raise ParseError(f"{quote.where}: speaker {slug!r} is not among the speakers")
+    start, end = quote.seconds("start"), quote.seconds("end")
+    if start is not None and end is not None and end < start:
+        raise ParseError(f"{quote.where}: 'end' ({end:g}) is before 'start' ({start:g})")
+    return Turn(
+        number=quote.number("number"),
+        speaker=by_slug[slug],
+        text=quote.text("text", required=True),
+        part=quote.number("section", required=False),
+        topic=quote.number("topic", required=False),
+        tags=quote.strings("tags"),
+        published=quote.data.get("published") is not False,
+        start=start,
+        end=end,
+        translation=quote.text("translation"),
     )
 
 
@@ -322,18 +330,7 @@ def dump(transcript: Transcript) -> dict[str, Any]:
     recording ("start", "end": seconds, or null) and its "translation" ("" when none)."""
     slugs = {s.name: s.slug for s in transcript.speakers}
     data = {
-        "event": {
-            "title": transcript.title,
-            "slug": transcript.slug,
-            "series": transcript.series,
-            "date": transcript.date.isoformat() if transcript.date else None,
-            "organizer": transcript.organizer,
-            "source": transcript.source_name,
-            "source_url": transcript.source_url,
-            "intro": transcript.intro,
-            "published": transcript.published,
-            "tags": list(transcript.tags),
-        },
+        "event": _dump_event(transcript),
         "speakers": [
             {
                 "name": s.name,
@@ -350,36 +347,53 @@ def dump(transcript: Transcript) -> dict[str, Any]:
             {"number": t.number, "title": t.title, "section": t.part, "label": t.label}
             for t in transcript.topics
         ],
-        "quotes": [
-            {
-                "number": t.number,
-                "speaker": slugs[t.speaker],
-                "section": t.part,
-                "topic": t.topic,
-                "text": t.text,
-                "tags": list(t.tags),
-                "published": t.published,
-                "start": t.start,
-                "end": t.end,
-                "translation": t.translation,
-            }
-            for t in transcript.turns
-        ],
+        "quotes": [_dump_quote(turn, slugs[turn.speaker]) for turn in transcript.turns],
     }
     if transcript.redirects:
         data["redirects"] = [{"number": r.number, "to": r.target} for r in transcript.redirects]
+    if isinstance(transcript, ExportedTranscript) and transcript.tag_details:
+        data["tag_details"] = [
+            {
+                "name": t.name,
+                "slug": t.slug,
+                "aliases": list(t.aliases),
+                "old_slugs": list(t.old_slugs),
+            }
+            for t in transcript.tag_details
+        ]
+    return data
+
+
+def _dump_event(transcript: Transcript) -> dict[str, Any]:
+    event = {
+        "title": transcript.title,
+        "slug": transcript.slug,
+        "series": transcript.series,
+        "date": transcript.date.isoformat() if transcript.date else None,
+        "organizer": transcript.organizer,
+        "source": transcript.source_name,
+        "source_url": transcript.source_url,
+        "intro": transcript.intro,
+        "published": transcript.published,
+        "tags": list(transcript.tags),
+    }
     if isinstance(transcript, ExportedTranscript):
         for key, moment in (("created", transcript.created), ("updated", transcript.updated)):
             if moment is not None:
-                data["event"][key] = moment.isoformat()
-        if transcript.tag_details:
-            data["tag_details"] = [
-                {
-                    "name": t.name,
-                    "slug": t.slug,
-                    "aliases": list(t.aliases),
-                    "old_slugs": list(t.old_slugs),
-                }
-                for t in transcript.tag_details
-            ]
-    return data
+                event[key] = moment.isoformat()
+    return event
+
+
+def _dump_quote(turn: Turn, speaker_slug: str) -> dict[str, Any]:
+    return {
+        "number": turn.number,
+        "speaker": speaker_slug,
+        "section": turn.part,
+        "topic": turn.topic,
+        "text": turn.text,
+        "tags": list(turn.tags),
+        "published": turn.published,
+        "start": turn.start,
+        "end": turn.end,
+        "translation": turn.translation,
+    }

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import vocabulary as vocab
+from .dates import seconds
 
 MAX_NAME = 24
 MAX_BARE_NAME = 16  # a name alone on its line, with no colon, must be shorter
@@ -148,14 +149,6 @@ class Label:
     style: str = "colon"  # colon | alone | bare | timed | bracketed | heading | container
     bold: bool = False
     placeholder: bool = False  # a role word or seat only: 说话人1, 观众, SPEAKER_00
-
-
-def seconds(time: str) -> float:
-    """`01:02:03.5` → 3723.5; `1:02` → 62."""
-    total = 0.0
-    for piece in time.replace(",", ".").split(":"):
-        total = total * 60 + float(piece)
-    return total
 
 
 def is_credit(line: str) -> bool:

@@ -1,6 +1,7 @@
 """Which script a paragraph is written in: Chinese, or a Latin-script language (the original of
 a bilingual transcript, for us English). A script count, not a language guess; used to split a
-bilingual turn into its text and translation, and to give a translation its `lang`."""
+bilingual turn into its text and translation, and to give a translation its `lang`. Also how two
+pieces of one line join: no space between Chinese text, one between Latin words."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ import re
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_WIDE_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # CJK and full-width
+
+
+def inline_separator(before: str, after: str) -> str:
+    """What joins two pieces of one line (subtitle cues, recognised words): nothing when either
+    side is Chinese or full-width punctuation, else a space."""
+    return "" if _WIDE_EDGE.match(before[-1:]) or _WIDE_EDGE.match(after[:1]) else " "
 
 
 def language(text: str) -> str:

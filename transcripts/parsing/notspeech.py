@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from . import blocks as kinds
+from . import dates
 from . import vocabulary as vocab
 from .blocks import Block
 from .labels import is_credit
@@ -54,7 +55,6 @@ _DURATION = re.compile(
     r"|(?:时长|時長|duration|length)\s*[:：]?\s*\d",
     re.IGNORECASE,
 )
-_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _HEADER_MARK = re.compile(
     r"^\s*(?:文字记录|文字記錄|转写文本|轉寫文本|转写结果|轉寫結果|录音转文字|錄音轉文字|全文记录"
     r"|transcript|full transcript)\s*[:：]?\s*$",
@@ -103,7 +103,7 @@ def is_promotion(block: Block) -> bool:
 def is_recording_line(text: str) -> bool:
     """`2024年5月18日 下午 2:00|1小时 12分钟 5秒`: the date and length of a recording, as
     speech-recognition exports open."""
-    return bool(_DATE.search(text) and _DURATION.search(text) and len(text) < 80)
+    return bool(dates.DATE.search(text) and _DURATION.search(text) and len(text) < 80)
 
 
 def is_header_mark(text: str) -> bool:

@@ -47,7 +47,7 @@ from .labels import (
     strongly_name_like,
     variant_key,
 )
-from .transcript import Speaker, Variant, Warning
+from .transcript import ParseWarning, Speaker, Variant
 
 MIN_REPEATS = 2
 
@@ -60,7 +60,7 @@ class Roster:
     at_block: dict[int, tuple[str, Label]] = field(default_factory=dict)
     speakers: dict[str, Speaker] = field(default_factory=dict)
     variants: list[Variant] = field(default_factory=list)
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
     def at(self, index: int) -> tuple[Speaker, Label] | None:
         found = self.at_block.get(index)
@@ -360,7 +360,7 @@ def _one_host(roster: Roster, speakers: dict[str, Speaker]) -> None:
     for name in hosts[1:]:
         speakers[name] = replace(speakers[name], role="other")
         roster.warnings.append(
-            Warning(
+            ParseWarning(
                 "second-host",
                 f"{name} is labelled as a host too; {hosts[0]} is the host, {name} is marked "
                 "as other",

@@ -24,14 +24,15 @@ which is what "listen along" follows.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from . import dates
 from . import vocabulary as vocab
 from .blocks import PARAGRAPH, Block, Document
-from .transcript import ParseError, Warning
+from .cue_lines import clean_line, join_cue_text, line_key, speaker_pieces
+from .transcript import ParseError, ParseWarning
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -42,29 +43,16 @@ FORMAT = "subtitles"
 _Chunk = tuple[int, int, list[str]]  # a run of non-blank lines: (offset, first line, lines)
 
 # Minutes and seconds above 59 do not match: such a line is then a broken timing line.
-_TIME = r"(?:(\d{1,3}):)?([0-5]?\d):([0-5]?\d)(?:[,.](\d{1,3}))?"
-_TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
+_TIME = r"(?:\d{1,3}:)?[0-5]?\d:[0-5]?\d(?:[,.]\d{1,3})?"
+_TIMING = re.compile(rf"^\s*({_TIME})\s*-->\s*({_TIME})(?:\s+.*)?$")
 _LOOSE_TIMING = re.compile(r"-->|\d+:\d+\S*\s*-+>")
 # A run of non-blank lines: a cue, a note, the header. Anchored at line starts, so a long
 # whitespace-only line is scanned a bounded number of times (the whole read stays linear).
 _CHUNK = re.compile(r"^[^\S\n]*\S.*(?:\n[^\S\n]*\S.*)*", re.MULTILINE)
 _NOT_A_CUE = re.compile(r"^(?:NOTE|STYLE|REGION)\b")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][^>]*>|<\d[\d:.]*>|\{\\[^}]*\}")
 _NOTE_TITLE = re.compile(rf"^NOTE\s+(?:title|标题|標題)\s*{vocab.COLON}\s*(.+)$", re.IGNORECASE)
 _HEADER_TITLE = re.compile(rf"^(?:title|标题|標題)\s*{vocab.COLON}\s*(.+)$", re.IGNORECASE)
 _HEADER_FIELD = re.compile(r"^\s*[A-Za-z][\w-]*\s*:\s")  # Kind: captions, Language: en
-_DIARIZED = re.compile(
-    r"^(?:\[(SPEAKER_\d+)\]\s*[:：]?|(SPEAKER_\d+)\s*[:：]|\((speaker (?:\d+|\?))\))\s*",
-    re.IGNORECASE,
-)
-_TURN_MARK = re.compile(r"^>{2,3}(?!>)\s*")
-_MID_TURN_MARK = re.compile(r"\s>{2,3}(?:\s+|$)")
-# Could a `名：` label open this line? Only to start a new block there; the label stage decides.
-_MAYBE_LABEL = re.compile(
-    r"^[^\s:：，。！？,!?;；]{1,20}(?: [^\s:：，。！？,!?;；]{1,20}){0,2}\s*[:：]"
-)
-_CJK_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 ROLLING_GAP = 0.1  # seconds: a whole repeat this close after its cue is a rolling caption
 MAX_ROLLED = 8  # lines a rolling caption may repeat
 
@@ -118,17 +106,6 @@ class _Cue:
     lines: list[tuple[int, str]]  # (line number, source line) of its text
 
 
-@dataclass
-class _Piece:
-    """A block being built from a cue's lines."""
-
-    speaker: str
-    new_speaker: bool
-    texts: list[str]
-    first: int = 0  # the first and last line that gave it text
-    last: int = 0
-
-
 class _Reader:
     """Walks the chunks in order; a cue is turned into blocks once its text is complete (a
     blank line inside a cue's text continues the cue)."""
@@ -142,7 +119,7 @@ class _Reader:
         self.previous: list[str] = []  # the last cue's lines, to recognise rolling captions
         self.previous_end: float | None = None
         self.pending_new = False  # a `>>` that ended a cue marks the next one's first block
-        self.warnings: list[Warning] = []
+        self.warnings: list[ParseWarning] = []
 
     def header(self, position: int, line: int, lines: list[str]) -> _Chunk | None:
         """Reads `WEBVTT 标题` and header fields; returns a cue glued to the header, if any."""
@@ -181,7 +158,7 @@ class _Reader:
         if end is None:
             message = f"the cue at line {line + timing} ends before it starts; its end is left out"
             at = position + sum(len(number) + 1 for number in lines[:timing])  # the timing line
-            self.warnings.append(Warning("cue-ends-before-start", message, at))
+            self.warnings.append(ParseWarning("cue-ends-before-start", message, at))
         first = line + timing + 1
         self.cue = _Cue(start, end, [(first + i, raw) for i, raw in enumerate(lines[timing + 1 :])])
         self.cues += 1
@@ -205,7 +182,7 @@ class _Reader:
                 position=position,
             )
         message = f"a cue's text holds a blank line (line {line - 1}); read as one cue"
-        self.warnings.append(Warning("blank-line-in-cue", message, position))
+        self.warnings.append(ParseWarning("blank-line-in-cue", message, position))
         self.cue.lines.extend((line + i, raw) for i, raw in enumerate(lines))
 
     def document(self) -> Document:
@@ -219,7 +196,7 @@ class _Reader:
         repeats = sum(what == "repeated caption" for _, what in self.consumed)
         if repeats:
             message = f"rolling captions: {repeats} repeated lines left out, each kept once"
-            self.warnings.append(Warning("rolling-captions", message))
+            self.warnings.append(ParseWarning("rolling-captions", message))
         return Document(
             blocks=tuple(self.blocks),
             format=FORMAT,
@@ -235,16 +212,16 @@ class _Reader:
             return
         lines = []
         for number, raw in cue.lines:
-            text = _clean(raw)
+            text = clean_line(raw)
             if text:
-                lines.append((number, raw, text, _line_key(raw, text) if "<" in raw else text))
+                lines.append((number, raw, text, line_key(raw, text) if "<" in raw else text))
             else:  # nothing but markup: <i></i>, {\an8}
                 self.consumed.append((number, "markup"))
         lines = self._unrolled(cue, lines)
         if lines is None:
             return
-        for piece in _pieces(lines, self.consumed):
-            text = _joined(piece.texts)
+        for piece in speaker_pieces(lines, self.consumed):
+            text = join_cue_text(piece.texts)
             if not text:
                 self.pending_new = self.pending_new or piece.new_speaker
                 continue
@@ -305,24 +282,8 @@ def _timing_index(block: list[str], position: int) -> int | None:
 
 def _times(match: re.Match[str]) -> tuple[float, float | None]:
     """Start and end in seconds (the pattern already refused minutes or seconds above 59)."""
-    hours, minutes, seconds, fraction, hours2, minutes2, seconds2, fraction2 = match.groups()
-    start = _seconds(hours, minutes, seconds, fraction)
-    end = _seconds(hours2, minutes2, seconds2, fraction2)
+    start, end = dates.seconds(match.group(1)), dates.seconds(match.group(2))
     return start, (end if end >= start else None)
-
-
-def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str | None) -> float:
-    whole = (int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)
-    return (whole * 1000 + (int(fraction.ljust(3, "0")) if fraction else 0)) / 1000
-
-
-def _line_key(raw: str, text: str) -> str:
-    """A cue line as shown (tags removed), with its voices: what a rolling caption repeats."""
-    if "<" in raw:
-        voices = [voice.group(1) or "" for voice in _VOICE.finditer(raw)]
-        if voices:
-            return text + "\0" + "\0".join(voices)
-    return text
 
 
 def _repeated(previous: list[str], keys: list[str]) -> int:
@@ -334,93 +295,3 @@ def _repeated(previous: list[str], keys: list[str]) -> int:
         if keys[:count] == previous[-count:]:
             return count
     return 0
-
-
-def _pieces(lines: list[tuple[int, str, str, str]], consumed: list) -> list[_Piece]:
-    """A cue's lines cut where the speaker may change: a voice, a diarization prefix, a `>>`,
-    or a later line that may open with a `名：` label (the block inherits the cue's voice)."""
-    if len(lines) == 1:  # the usual cue: one line, no voice tag, no `>>`
-        number, raw, clean, _ = lines[0]
-        text, speaker = _diarized(clean)
-        if text and "<" not in raw and ">>" not in clean:
-            return [_Piece(speaker, False, [text], number, number)]
-    pieces: list[_Piece] = []
-    for index, (number, raw, clean, _) in enumerate(lines):
-        took_text = False
-        for voice, part, line_start in _voice_parts(raw, clean):
-            for text, marked in _turn_marks(part):
-                text, diarized = _diarized(text)
-                current = pieces[-1] if pieces else None
-                if marked or current is None or diarized not in ("", current.speaker):
-                    inherited = "" if marked or current is None else current.speaker
-                    pieces.append(_Piece(diarized or voice or inherited, marked, []))
-                elif voice and voice != current.speaker:
-                    pieces.append(_Piece(voice, False, []))
-                elif line_start and index and _MAYBE_LABEL.match(text):
-                    pieces.append(_Piece(current.speaker, False, []))
-                if text:
-                    piece = pieces[-1]
-                    piece.texts.append(text)
-                    piece.first, piece.last = piece.first or number, number
-                    took_text = True
-        if not took_text:
-            consumed.append((number, "speaker change"))
-    return pieces
-
-
-def _voice_parts(raw: str, clean: str) -> list[tuple[str | None, str, bool]]:
-    """A line cut at its voice tags: (voice name or None, text without tags, starts the line)."""
-    voices = list(_VOICE.finditer(raw)) if "<" in raw else []
-    if not voices:
-        return [(None, clean, True)]
-    parts: list[tuple[str | None, str, bool]] = []
-    if raw[: voices[0].start()].strip():
-        parts.append((None, _clean(raw[: voices[0].start()]), True))
-    for voice, following in zip(voices, [*voices[1:], None], strict=True):
-        end = following.start() if following else len(raw)
-        name = " ".join((voice.group(1) or "").split()) or None
-        parts.append((name, _clean(raw[voice.end() : end]), not parts))
-    return parts
-
-
-def _turn_marks(text: str) -> list[tuple[str, bool]]:
-    """A line cut at `>>` speaker changes: (text, a `>>` opens it)."""
-    if ">>" not in text:
-        return [(text, False)]
-    mark = _TURN_MARK.match(text)
-    if mark:
-        text = text[mark.end() :]
-    marked = bool(mark)
-    if ">>" not in text:
-        return [(text, marked)]
-    parts = _MID_TURN_MARK.split(text)
-    return [(parts[0], marked), *((part, True) for part in parts[1:])]
-
-
-def _diarized(text: str) -> tuple[str, str]:
-    """`[SPEAKER_00]: text` → (text, SPEAKER_00); whisper.cpp's `(speaker 0)` too."""
-    if not text.startswith(("[", "(", "S", "s")):
-        return text, ""
-    match = _DIARIZED.match(text)
-    if not match:
-        return text, ""
-    speaker = next(group for group in match.groups() if group)
-    return text[match.end() :], "" if speaker.endswith("?") else speaker
-
-
-def _clean(text: str) -> str:
-    if "<" in text or "{" in text:
-        text = _TAG.sub("", text)
-    return " ".join(html.unescape(text).split())
-
-
-def _joined(texts: list[str]) -> str:
-    """No space between Chinese text, one between Latin words."""
-    if len(texts) == 1:
-        return texts[0]
-    parts: list[str] = []
-    for text in texts:
-        if parts and not (_CJK_EDGE.match(parts[-1][-1]) or _CJK_EDGE.match(text[0])):
-            parts.append(" ")
-        parts.append(text)
-    return "".join(parts)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from . import dates
 from .blocks import IMAGE, PARAGRAPH, Block
 from .transcript import Dropped
 
-TIME_CELL = re.compile(r"^[\[(（]?(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,]\d{1,3})?[\])）]?$")
+TIME_CELL = re.compile(r"^[\[(（]?(?P<time>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)[\])）]?$")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _LABEL_MAX = 20
 # A header row over a speaker table: these words only, in any of its cells.
@@ -124,7 +125,4 @@ def _mean_length(cells: list[str]) -> float:
 
 def _seconds(text: str) -> float | None:
     match = TIME_CELL.match(text.strip())
-    if not match:
-        return None
-    hours, minutes, seconds = (int(group or 0) for group in match.groups())
-    return float(hours * 3600 + minutes * 60 + seconds)
+    return dates.seconds(match.group("time")) if match else None

@@ -91,7 +91,7 @@ class Redirect:
 
 
 @dataclass(frozen=True)
-class Warning:
+class ParseWarning:
     """Something an editor should look at; the import still goes ahead."""
 
     code: str
@@ -136,7 +136,7 @@ class Transcript:
     published: bool | None = None  # None: the source does not say
     tags: tuple[str, ...] = ()
     redirects: tuple[Redirect, ...] = ()
-    warnings: tuple[Warning, ...] = field(default=(), compare=False)
+    warnings: tuple[ParseWarning, ...] = field(default=(), compare=False)
     dropped: tuple[Dropped, ...] = field(default=(), compare=False)
     variants: tuple[Variant, ...] = field(default=(), compare=False)
     format: str = ""

@@ -16,17 +16,17 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from . import dates
 from . import vocabulary as vocab
 from .assemble import assemble
 from .blocks import HEADING, PARAGRAPH, Block, Document
-from .transcript import Dropped, ParseError, Speaker, Transcript, Warning
+from .transcript import Dropped, ParseError, ParseWarning, Speaker, Transcript
 
 FORMAT = "zhihu"
 
 _TITLE_SEPARATORS = re.compile(r"\s*[|｜丨]\s*")
 _SERIES_SUFFIX = re.compile(r"(?:文字实录|图文实录|实录|全文|整理稿)$")
 _META_LINE = re.compile(r"原文约|阅读约需|发表于|编辑于|发布于")
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _ROLE_ALTERNATION = "|".join(sorted(map(re.escape, vocab.ROLE_WORDS), key=len, reverse=True))
 _GUEST_ENTRY = re.compile(
     rf"(?:(?P<role>{_ROLE_ALTERNATION})\s*)?@(?P<handle>[^\s@:：]{{1,40}})"
@@ -170,14 +170,8 @@ def _title_and_series(line: str) -> tuple[str, str]:
 
 
 def _date(head: list[str]) -> datetime.date | None:
-    for line in head:
-        match = _DATE.search(line)
-        if match:
-            try:
-                return datetime.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                return None
-    return None
+    """The date the first dated line of the header names (None if that date is impossible)."""
+    return dates.to_date(next(filter(None, map(dates.DATE.search, head)), None))
 
 
 def _url(raw: str) -> str:
@@ -304,7 +298,7 @@ class _Walk:
         self.line = line
         self.blocks: list[Block] = []
         self.dropped: list[Dropped] = []
-        self.warnings: list[Warning] = []
+        self.warnings: list[ParseWarning] = []
         self.footer_start = boundaries[-1].start
         self._turns_before_topic: dict[int, int] = {}
         self._subheaded: set[int] = set()
@@ -339,7 +333,7 @@ class _Walk:
     def _turn(self, boundary: _Boundary, text: str) -> None:
         if not text:
             self.warnings.append(
-                Warning(
+                ParseWarning(
                     "empty-turn", f"label {boundary.value!r} is followed by no text", boundary.start
                 )
             )
@@ -378,7 +372,7 @@ class _Walk:
             before = self._turns_before_topic.get(number, 0)
             if number in self._subheaded and before:
                 self.warnings.append(
-                    Warning(
+                    ParseWarning(
                         "glued-heading",
                         f"part {number} title {title!r} may end with a sub-heading "
                         f"glued onto it: its first {before} turn(s) come before any sub-heading; "

@@ -14,16 +14,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.safestring import SafeString
-from taggit.models import Tag
 
-from .. import segmentation
-from ..models import Event, Quote, Speaker, TagAlias, TaggedQuote
+from .. import vocabulary
+from ..filters import NO_FILTERS, QuoteFilters
+from ..models import Event, Quote, Speaker, TaggedQuote
 from ..slugs import speaker_slug
-from .backends import backend
+from .backends import IndexSearch, backend
 from .documents import Document, build_document, normalize
 from .highlight import snippet
 from .query import Query, QueryError, parse_query, with_synonyms
@@ -44,45 +43,27 @@ HIT_FIELDS = (
     "topic__label",
 )
 MAX_PAGE_SIZE = 200
-VOCABULARY_VERSION_KEY = "search-vocabulary-version"
-_loaded_vocabulary: list[object] = [None]
 
 
 # Vocabulary ------------------------------------------------------------------------------------
 
-
-def vocabulary_changed() -> None:
-    """Tags or speakers changed: every process reloads the segmentation vocabulary."""
-    try:
-        cache.incr(VOCABULARY_VERSION_KEY)
-    except ValueError:
-        cache.set(VOCABULARY_VERSION_KEY, 1, None)
-
-
-def ensure_vocabulary() -> None:
-    """jieba keeps tag names and speaker names whole; reload them when they have changed."""
-    version = cache.get(VOCABULARY_VERSION_KEY, 0)
-    if _loaded_vocabulary[0] == version:
-        return
-    words = list(Tag.objects.values_list("name", flat=True))
-    words += TagAlias.objects.values_list("name", flat=True)
-    words += Speaker.objects.values_list("name", flat=True)
-    segmentation.add_vocabulary(words)
-    _loaded_vocabulary[0] = version
+_synonyms: dict[str, dict[str, tuple[str, ...]]] = {}
 
 
 def synonym_groups() -> dict[str, tuple[str, ...]]:
-    """Normalised tag name or alias → every name of its group, cached until tags change."""
-    key = f"search-synonyms:{cache.get(VOCABULARY_VERSION_KEY, 0)}"
-    groups = cache.get(key)
+    """Normalised tag name or alias → every name of its group, from this process's vocabulary
+    (`vocabulary.current`): no query unless the vocabulary changed."""
+    curated = vocabulary.current()
+    groups = _synonyms.get(curated.signature)
     if groups is None:
+        names = {ref.id: ref.name for ref in curated.tag_list}
         members: dict[int, set[str]] = {}
-        for tag_id, name in TagAlias.objects.values_list("tag_id", "name"):
-            members.setdefault(tag_id, set()).add(normalize(name))
-        for tag_id, name in Tag.objects.filter(pk__in=list(members)).values_list("id", "name"):
-            members[tag_id].add(normalize(name))
+        for alias, tag_id in curated.aliases:
+            if tag_id in names:
+                members.setdefault(tag_id, {normalize(names[tag_id])}).add(normalize(alias))
         groups = {word: tuple(sorted(group)) for group in members.values() for word in group}
-        cache.set(key, groups, None)
+        _synonyms.clear()
+        _synonyms[curated.signature] = groups
     return groups
 
 
@@ -127,7 +108,7 @@ def index_quotes(
     indexed yet; `progress(n)` after each batch. Returns how many were indexed."""
     if not hasattr(quotes, "model"):
         quotes = Quote.objects.filter(pk__in=list(quotes))
-    ensure_vocabulary()
+    vocabulary.current()  # jieba keeps tag and speaker names whole
     quotes = quotes.select_related("speaker", "topic").order_by("pk")
     search = backend()
     done, last = 0, 0
@@ -140,12 +121,13 @@ def index_quotes(
     return done
 
 
-def index_new_quotes(quotes: list[Quote]) -> None:
-    """Index quotes just written by the import service, from what it holds in memory: each
-    quote with its `event`, `speaker`, `topic` and `tag_names` (no query, nothing to replace;
-    the import holds its event's row)."""
-    ensure_vocabulary()
-    backend().write([_document(q, q.tag_names, q.event.published) for q in quotes], fresh=True)
+def index_new_quotes(rows: Iterable) -> None:
+    """Index quotes just written by the import service, from what it holds in memory: its
+    `event_import.QuoteRow`s, each quote with its `event`, `speaker` and `topic`, and its
+    `tag_names` (no query, nothing to replace; the import holds its event's row)."""
+    vocabulary.current()  # jieba keeps tag and speaker names whole
+    documents = [_document(r.quote, r.tag_names, r.quote.event.published) for r in rows]
+    backend().write(documents, fresh=True)
 
 
 def remove_quotes(quote_ids: Iterable[int]) -> None:
@@ -165,14 +147,6 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
 # Searching -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SearchFilters:
-    event: str = ""
-    speaker: str = ""
-    topic: int | None = None
-    tag: str = ""
-
-
 @dataclass
 class Hit:
     quote: Quote
@@ -184,20 +158,21 @@ class Hit:
 @dataclass
 class SearchResults:
     query: Query | None
-    filters: SearchFilters
+    filters: QuoteFilters
     page: int
     page_size: int
     error: str = ""
     speakers: list[Speaker] = field(default_factory=list)
     _filtered: object = None  # the quotes the reader's filters leave, to rank
-    _index_only: bool = False  # no filters: the index alone answers (it holds what is public)
+    # no filters: the index alone answers (it holds exactly what is public)
+    _index: IndexSearch | None = None
 
     @cached_property
     def count(self) -> int:
         if self._filtered is None:
             return 0
-        if self._index_only:
-            return backend().count_index(self.query)
+        if self._index is not None:
+            return self._index.count_index(self.query)
         return self._unranked.count()
 
     @cached_property
@@ -206,8 +181,8 @@ class SearchResults:
             return []
         offset = (self.page - 1) * self.page_size
         # rank narrow rows first, then read the page's quotes whole (no wide rows to sort)
-        if self._index_only:
-            ranked = backend().ranked_index(self.query, offset=offset, size=self.page_size)
+        if self._index is not None:
+            ranked = self._index.ranked_index(self.query, offset=offset, size=self.page_size)
         else:
             ranked = backend().ranked(
                 self._filtered, self.query, offset=offset, size=self.page_size
@@ -258,7 +233,7 @@ class SearchResults:
 
 
 def quote_search(
-    raw: str, filters: SearchFilters = SearchFilters(), *, page: int = 1, page_size: int = 20
+    raw: str, filters: QuoteFilters = NO_FILTERS, *, page: int = 1, page_size: int = 20
 ) -> SearchResults:
     """Ranked, filtered, paginated results; a query that cannot be searched gives results with
     an `error` for the reader instead of raising."""
@@ -266,27 +241,20 @@ def quote_search(
     results = SearchResults(query=None, filters=filters, page=max(1, page), page_size=page_size)
     results.speakers = speaker_suggestions(raw)
     try:
-        ensure_vocabulary()
+        vocabulary.current()  # jieba keeps tag and speaker names whole
         results.query = with_synonyms(parse_query(raw), synonym_groups())
     except QueryError as error:
         results.error = str(error)
         return results
     results._filtered = _filtered(filters)
-    results._index_only = filters == SearchFilters() and hasattr(backend(), "count_index")
+    search = backend()
+    if not filters.active and isinstance(search, IndexSearch):
+        results._index = search
     return results
 
 
-def _filtered(filters: SearchFilters):
-    quotes = Quote.objects.public()
-    if filters.event:
-        quotes = quotes.filter(event__slug=filters.event)
-    if filters.speaker:
-        quotes = quotes.filter(speaker__slug=filters.speaker)
-    if filters.topic is not None:
-        quotes = quotes.filter(topic__number=filters.topic)
-    if filters.tag:
-        quotes = quotes.filter(tags__slug=filters.tag)
-    return quotes
+def _filtered(filters: QuoteFilters):
+    return filters.narrow(Quote.objects.public())
 
 
 _speaker_keys: dict[str, object] = {}
@@ -295,7 +263,7 @@ _speaker_keys: dict[str, object] = {}
 def _could_name_a_speaker(text: str, ascii_form: str) -> bool:
     """Whether any speaker's name, handle or slug is this text: a set lookup, refreshed when
     the vocabulary version moves (speakers added or renamed), so most searches ask nothing."""
-    version = cache.get(VOCABULARY_VERSION_KEY, 0)
+    version = vocabulary.version()
     if _speaker_keys.get("version") != version:
         keys: set[str] = set()
         for name, handle, slug in Speaker.objects.values_list("name", "handle", "slug"):

@@ -6,12 +6,15 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from ..quoteview import QuoteView
+
 register = template.Library()
 
 
 @register.filter
-def quote_html(quote) -> SafeString:
-    """A quote's text, escaped, with its stage directions in <span class="stage">.
+def quote_html(quote: QuoteView) -> SafeString:
+    """A quote's text, escaped, with its stage directions (`QuoteView.segments`) in
+    <span class="stage">.
 
     A filter rather than an include: it runs once per quote on pages with thousands of them.
     """

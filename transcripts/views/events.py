@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from ..forms import QuoteFilterForm
 from ..models import Event, Quote
-from ..reader import Person, attach_details, event_reading, home_events
-from .caching import cached_page, published_event_version, site_page, site_version
+from ..pagecache import cached_page, published_event_version, site_page, site_version
+from ..reader import event_reading, home_events, quote_reading
 
 
 @site_page
@@ -28,9 +28,8 @@ def event_detail(request, slug: str):
 def _event_page(request, slug: str, event: Event | None):
     if event is None:
         event = get_object_or_404(Event.objects.published(), slug=slug)
-    form = QuoteFilterForm(request.GET)
+    form = QuoteFilterForm(request.GET, without=["event"])  # the page is the event's own
     reading = event_reading(event, form.filters())
-    problems = form.problems() + reading.problems
     return render(
         request,
         "transcripts/event_detail.html",
@@ -38,25 +37,31 @@ def _event_page(request, slug: str, event: Event | None):
             "event": event,
             "reading": reading,
             "form": form,
-            "problems": problems,
+            "problems": form.problems() + reading.problems,
             "filtered": reading.filters.active or bool(form.problems()),
-            "chart": _chart(reading.people),
+            "chart": _chart(reading.speakers),
+            "source_link": _web_link(event.source_url),
         },
     )
 
 
-def _chart(people) -> dict:
+def _web_link(url: str) -> str:
+    """The address if it is a web page's (never a javascript: link), else ""."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def _chart(speakers) -> dict:
     """Bars for the "who spoke how much" chart, longest first: a 100-wide SVG, 10 units a bar."""
-    speaking = sorted((p for p in people if p.chars), key=lambda p: -p.chars)
+    speaking = sorted((s for s in speakers if s.chars), key=lambda s: -s.chars)
     longest = speaking[0].chars if speaking else 1
     bars = [
         {
-            "person": p,
-            "percent": round(p.share * 100, 1),
-            "width": round(p.chars / longest * 100, 2),
+            "speaker": s,
+            "percent": round(s.share * 100, 1),
+            "width": round(s.chars / longest * 100, 2),
             "y": index * 10,
         }
-        for index, p in enumerate(speaking)
+        for index, s in enumerate(speaking)
     ]
     return {"bars": bars, "height": len(bars) * 10, "pixels": len(bars) * 24}
 
@@ -66,33 +71,17 @@ def quote_detail(request, slug: str, number: int):
     """One quote by its permalink number; a number a re-import retired answers 301 to the quote
     that took its place (see `event_import`)."""
     event = get_object_or_404(Event.objects.published(), slug=slug)
-    quote = (
-        Quote.objects.select_related("speaker", "section", "topic")
-        .filter(event=event, number=number, published=True)
-        .first()
-    )
-    if quote is None:
+    reading = quote_reading(event, number)
+    if reading is None:
         return _retired_quote(event, number)
-    participation = event.participations.filter(speaker=quote.speaker).first()
-    public = Quote.objects.filter(event=event, published=True).select_related("speaker")
-    public = public.only("number", "position", "text", "speaker__name", "event_id")
-    previous = public.filter(position__lt=quote.position).order_by("-position").first()
-    following = public.filter(position__gt=quote.position).order_by("position").first()
-    person = Person.at_event(quote.speaker, participation)
-    attach_details(
-        [quote],
-        [person],
-        [quote.section] if quote.section else [],
-        [quote.topic] if quote.topic else [],
-    )
     return render(
         request,
         "transcripts/quote_detail.html",
         {
             "event": event,
-            "quote": quote,
-            "previous": previous,
-            "next": following,
+            "quote": reading.quote,
+            "previous": reading.previous,
+            "next": reading.next,
         },
     )
 

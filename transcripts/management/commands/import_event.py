@@ -21,7 +21,13 @@ from tqdm import tqdm
 
 from transcripts import parsing
 from transcripts.event_export import report
-from transcripts.event_import import ImportBusy, ImportConflict, ImportResult, event_import
+from transcripts.event_import import (
+    ImportBusy,
+    ImportConflict,
+    ImportResult,
+    event_import,
+    first_line,
+)
 from transcripts.import_checks import checked
 from transcripts.speaker_matching import is_placeholder
 
@@ -77,7 +83,7 @@ class Command(BaseCommand):
                         )
             except (parsing.ParseError, ImportConflict, ImportBusy, OSError, DataError) as exc:
                 if isinstance(exc, DataError):  # a value the checks let through, the database not
-                    exc = f"the database refused a value: {_first_line(exc)}"
+                    exc = f"the database refused a value: {first_line(exc)}"
                 failures.append(f"{path}: {exc}")
                 if batch:
                     progress.write(
@@ -176,10 +182,6 @@ def _read(path: str) -> bytes:
         return file.read_bytes()
     except OSError as exc:
         raise OSError(exc.strerror or "cannot read the file") from None
-
-
-def _first_line(error: Exception) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _counts(transcript: parsing.Transcript) -> str:

@@ -3,13 +3,20 @@
 A cached page is good for as long as the versions it was rendered from:
 
 - the **site version**, forgotten whenever public content changes (an event, quote, tag, speaker,
-  part or topic: `transcripts.signals` and the services): every cached page depends on it;
+  part or topic): every cached page depends on it;
 - an **event's version**, its `updated_at`, which every import and edit of the event moves on:
   the event page also depends on it, so an unpublished event is a 404 at once, and a hit on an
   event page costs no query (the version is cached too).
 
+Writers say what changed with one call, `content_changed(events=…)`: the services do (the import,
+tag management, editing, deletion), each once per write, inside `said_by_service()` so that the
+model signals their `save()` and `delete()` calls send stay quiet. The receivers in
+`transcripts.signals` speak only for writes that bypass the services: the admin's plain forms
+saving or deleting a row (an event, quote, speaker, part, topic, participation, tag), taggit's
+managers, and the shell.
+
 Versions live in the cache with a short timeout, which bounds staleness should a change bypass
-the signals, or happen in another process whose local-memory cache this one cannot see (use Redis
+both, or happen in another process whose local-memory cache this one cannot see (use Redis
 with more than one process). Forgetting happens at once and again when the transaction commits,
 so a reader between an import's write and its commit cannot keep the old version alive. An
 event's version is more: once the change is committed the writer stores the new one, and readers
@@ -28,7 +35,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -41,10 +50,10 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from ..models import Event
+from .models import Event
 
 PAGE_TIMEOUT = 60 * 60
-VERSION_TIMEOUT = 5 * 60  # bounds staleness should an update bypass the signals
+VERSION_TIMEOUT = 5 * 60  # bounds staleness should an update bypass every invalidation
 SITE_VERSION_KEY = "site-version"
 # Browsers and shared caches may keep a page but must ask again (a 304 when nothing changed).
 CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
@@ -91,25 +100,49 @@ def published_event_version(slug: str) -> tuple[Version | None, Event | None]:
     return Version(key, value, datetime.fromisoformat(value)), event
 
 
-def forget_event_version(slug: str) -> None:
-    """The event changed: its pages and every page listing it get a new version."""
-    _forget((_event_key(slug), SITE_VERSION_KEY))
+# Invalidation -----------------------------------------------------------------------------------
+
+_service_speaks: ContextVar[bool] = ContextVar("pagecache_service_speaks", default=False)
+
+
+def content_changed(*, events: Iterable[str] = (), on_commit: bool = True) -> None:
+    """Public content changed: every page forgets the site version, and the pages of `events`
+    (their slugs) their own, which is stored anew once the change commits. `on_commit=False`
+    for a caller that may run once per row of a bulk delete: the service around it says so
+    again, once, for the whole write."""
+    slugs = list(dict.fromkeys(events))
+    _forget((*map(_event_key, slugs), SITE_VERSION_KEY), on_commit=on_commit)
+    if not slugs:
+        return
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _store_event_version(slug), robust=True)
+        transaction.on_commit(lambda: _store_event_versions(slugs), robust=True)
     else:
-        _store_event_version(slug)
+        _store_event_versions(slugs)
 
 
-def _store_event_version(slug: str) -> None:
-    updated_at = Event.objects.published().filter(slug=slug).values_list("updated_at", flat=True)
-    value = updated_at.first()
-    cache.set(_event_key(slug), value.isoformat() if value else "", VERSION_TIMEOUT)
+@contextmanager
+def said_by_service() -> Iterator[None]:
+    """Around a service that calls `content_changed` itself: the model signals its own
+    `save()` and `delete()` calls send do not say it again (`signals_speak`)."""
+    token = _service_speaks.set(True)
+    try:
+        yield
+    finally:
+        _service_speaks.reset(token)
 
 
-def forget_site_version(*, on_commit: bool = True) -> None:
-    """Public content changed. `on_commit=False` for callers that may run once per row of a bulk
-    delete: the service around them forgets again when it commits."""
-    _forget((SITE_VERSION_KEY,), on_commit=on_commit)
+def signals_speak() -> bool:
+    """Whether a model signal must invalidate pages: only for writes outside the services."""
+    return not _service_speaks.get()
+
+
+def _store_event_versions(slugs: list[str]) -> None:
+    rows = Event.objects.published().filter(slug__in=slugs).values_list("slug", "updated_at")
+    current = dict(rows)
+    cache.set_many(
+        {_event_key(slug): current[slug].isoformat() if slug in current else "" for slug in slugs},
+        VERSION_TIMEOUT,
+    )
 
 
 def _forget(keys: tuple[str, ...], *, on_commit: bool = True) -> None:
