@@ -239,6 +239,23 @@ def test_a_change_that_bypasses_the_signals_shows_once_the_versions_expire(clien
     assert "悄悄改的标题" in client.get(EVENT).content.decode()
 
 
+def test_a_draft_published_behind_the_services_back_is_shown_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    """An import of a draft stores its version as "not published"; an operator's queryset
+    update (no signal, often another process sharing the cache) then publishes it. Readers
+    got a 404 until the version expired (5 minutes); "not published" is now checked."""
+    Event.objects.update(published=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.content_changed(events=["da-mo-xing-xun-lian-he-jin-hua-zhi-lu"])
+    assert client.get(EVENT).status_code == 404
+    assert cache.get("event-version:da-mo-xing-xun-lian-he-jin-hua-zhi-lu") == ""
+    Event.objects.update(published=True)
+    response = client.get(EVENT)
+    assert response.status_code == 200
+    assert 'data-quote="70"' in response.content.decode()
+
+
 def test_each_host_gets_its_own_page(client):
     """Pages print absolute canonical links: a page rendered for one host name is never served
     for another."""

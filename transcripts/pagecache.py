@@ -87,16 +87,24 @@ def _event_key(slug: str) -> str:
 
 def published_event_version(slug: str) -> tuple[Version | None, Event | None]:
     """(version, event): version None when no published event has this slug. The event is
-    returned when it had to be read (a version cache miss), so the caller can reuse it."""
+    returned when it had to be read, so the caller can reuse it.
+
+    A published event's version is trusted until a write moves it. "Not published" (the ""
+    a writer stores when it takes an event down) is only a hint, checked against the
+    database: an event published by a write that bypassed the services (a queryset update in
+    another process, with the cache shared) must not stay a 404 until the version expires."""
     key = _event_key(slug)
-    value = cache.get(key)
-    event = None
-    if value is None:
-        event = Event.objects.published().filter(slug=slug).first()
-        value = event.updated_at.isoformat() if event else ""
-        cache.add(key, value, VERSION_TIMEOUT)  # the writer's value, stored on commit, wins
-    if not value:
+    cached = cache.get(key)
+    if cached:
+        return Version(key, cached, datetime.fromisoformat(cached)), None
+    event = Event.objects.published().filter(slug=slug).first()
+    if event is None:
         return None, None
+    value = event.updated_at.isoformat()
+    if cached is None:
+        cache.add(key, value, VERSION_TIMEOUT)  # the writer's value, stored on commit, wins
+    else:
+        cache.set(key, value, VERSION_TIMEOUT)  # published since it was taken down
     return Version(key, value, datetime.fromisoformat(value)), event
 
 
