@@ -19,7 +19,9 @@ Then a fixed query set, each query "ranked first page (20) plus total count", th
    whose speaker, topic or tags name a term first, then the others, each tier by bm25), after
    the same query parsing as the service, timed with it (vocabulary check, `parse_query`, tag
    synonyms from their cache; the corpus has no tag aliases, so none apply), then the backend's
-   match expressions, first 20 (the second tier only when the first holds fewer) and COUNT(*).
+   match expressions, first 20 (the second tier only when the first holds fewer) and COUNT(*),
+   then the page's rows (the fields a hit shows, one hand-written join) and their highlighted
+   snippets, as the service's page has them.
    The index holds only what readers may see (hidden quotes' entries wait in a table of their
    own), so on SQLite the statements read the index alone, as the service's unfiltered search
    does; on PostgreSQL the tsquery equivalent joined to the quote and event tables, as the
@@ -316,16 +318,43 @@ def parsed(raw: str):
 
 def raw_search(raw: str, vendor: str) -> int:
     """First page by rank and the count, written by hand over the same index: the same ranking
-    as the service (metadata matches first, then bm25 / ts_rank), after the same parsing."""
+    as the service (metadata matches first, then bm25 / ts_rank), after the same parsing; then
+    the page's rows and snippets, the page the service gives."""
     from transcripts.search.backends import backend
 
     query, search = parsed(raw), backend()
     if vendor == "postgresql":
-        return raw_postgres(query, search)
-    return raw_sqlite(search.recall_expression(query), search.tiers(query))
+        ids, count = raw_postgres(query, search)
+    else:
+        ids, count = raw_sqlite(search.recall_expression(query), search.tiers(query))
+    page_rows(ids, query)
+    return count
 
 
-def raw_postgres(query, search) -> int:
+PAGE_ROWS = (
+    "SELECT q.id, q.number, q.text, q.published, e.slug, e.title, e.date, s.name, s.slug,"
+    " t.number, t.title, t.label FROM transcripts_quote q"
+    " JOIN transcripts_event e ON e.id = q.event_id"
+    " JOIN transcripts_speaker s ON s.id = q.speaker_id"
+    " LEFT JOIN transcripts_topic t ON t.id = q.topic_id WHERE q.id IN ({})"
+)
+
+
+def page_rows(ids: list[int], query) -> list[tuple]:
+    """The fields a hit shows for these quotes, in rank order, each with its snippet."""
+    from django.db import connection
+
+    from transcripts.search.highlight import snippet
+
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(PAGE_ROWS.format(", ".join(["%s"] * len(ids))), ids)
+        rows = {row[0]: row for row in cursor.fetchall()}
+    return [(rows[pk], snippet(rows[pk][2], query.positive)) for pk in ids if pk in rows]
+
+
+def raw_postgres(query, search) -> tuple[list[int], int]:
     """The tsquery over the index joined to the quote and event tables (readers' quotes), and
     very long quotes' pieces looked up as the service looks them up (none in this corpus; one
     statement on the pieces' GIN index all the same)."""
@@ -349,29 +378,29 @@ def raw_postgres(query, search) -> int:
             f"{visible} ORDER BY tier, r DESC, q.id LIMIT {PAGE}",
             [meta, document, *params],
         )
-        cursor.fetchall()
+        ids = [row[0] for row in cursor.fetchall()]
         cursor.execute(f"SELECT count(*){visible}", params)
-        return cursor.fetchone()[0]
+        return ids, cursor.fetchone()[0]
 
 
-def raw_sqlite(recall: str, tiers: tuple[str, ...]) -> int:
+def raw_sqlite(recall: str, tiers: tuple[str, ...]) -> tuple[list[int], int]:
     """The two tiers, a page at most, and the count, from the FTS5 index alone."""
     from django.db import connection
 
     fts = "transcripts_quote_fts"
     where = f" FROM {fts} WHERE {fts} MATCH %s"
     with connection.cursor() as cursor:
-        found = 0
+        ids: list[int] = []
         for tier in tiers:
             cursor.execute(
                 f"SELECT rowid, bm25({fts}, 1.0, 0.5, 2.0) AS s{where} ORDER BY s, rowid LIMIT %s",
-                [tier, PAGE - found],
+                [tier, PAGE - len(ids)],
             )
-            found += len(cursor.fetchall())
-            if found == PAGE:
+            ids += [row[0] for row in cursor.fetchall()]
+            if len(ids) == PAGE:
                 break
         cursor.execute(f"SELECT count(*){where}", [recall])
-        return cursor.fetchone()[0]
+        return ids, cursor.fetchone()[0]
 
 
 def naive_words(raw: str) -> tuple[list[str], list[str]]:
