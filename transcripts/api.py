@@ -150,6 +150,9 @@ def search(
     results = quote_search(q, form.filters(), page=form.page_number, page_size=size)
     if results.error:
         return Status(400, {"detail": results.error, "speakers": results.speakers})
+    # read here, not while ninja serialises the answer: pydantic reports a database error
+    # raised there as a failed validation (a 500), the middleware gives a lost database a 503
+    results.count, results.hits  # noqa: B018
     return results
 
 
