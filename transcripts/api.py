@@ -33,7 +33,13 @@ from .api_schemas import (
 from .forms import QuoteFilterForm, SearchForm
 from .models import Event, Participation, Topic
 from .pagecache import site_page
-from .reader import event_reading, home_events, speakers_with_stats, tags_with_counts
+from .reader import (
+    event_reading,
+    home_events,
+    speakers_with_stats,
+    tags_with_counts,
+    with_appearances,
+)
 from .search.service import quote_search
 
 
@@ -116,21 +122,22 @@ def speaker_list(request):
     """Everyone who speaks in a published event, most turns first (1 query). Unlike the
     /speakers/ page, placeholders (an event's 说话人1, not yet named) are listed too, flagged
     `placeholder`."""
-    return speakers_with_stats()
+    return list(speakers_with_stats())  # read here (see `search`)
 
 
 @api.get("/speakers/{slug:slug}", response={200: SpeakerDetail, 404: Message}, tags=["speakers"])
 @decorate_view(site_page)  # cached for anonymous readers, 304 when unchanged
 def speaker_detail(request, slug: str):
-    """One speaker, with the published events they appear at (2 queries)."""
-    return get_object_or_404(speakers_with_stats(), slug=slug)  # + appearances: 1 query
+    """One speaker, with the published events they appear at (2 queries), all read here:
+    a query run while ninja serialises the answer would make a lost database a 500."""
+    return get_object_or_404(with_appearances(speakers_with_stats()), slug=slug)
 
 
 @api.get("/tags", response=list[TagOut], tags=["tags"])
 @decorate_view(site_page)  # cached for anonymous readers, 304 when unchanged
 def tag_list(request):
     """Tags on published quotes, most used first (1 query)."""
-    return tags_with_counts()
+    return list(tags_with_counts())  # read here (see `search`)
 
 
 @api.get("/search", response={200: SearchOut, 400: SearchError}, tags=["search"])
@@ -152,7 +159,7 @@ def search(
         return Status(400, {"detail": results.error, "speakers": results.speakers})
     # read here, not while ninja serialises the answer: pydantic reports a database error
     # raised there as a failed validation (a 500), the middleware gives a lost database a 503
-    results.count, results.hits  # noqa: B018
+    results.count, results.hits, results.by_speaker, results.by_event, results.speakers  # noqa: B018
     return results
 
 

@@ -13,7 +13,6 @@ from pydantic import Field, create_model
 
 from .models import Event, Participation, Topic
 from .quoteview import QuoteView
-from .reader import appearances
 
 
 def query_parameters(name: str, form: type[forms.Form], *, without=()) -> type[Schema]:
@@ -207,11 +206,7 @@ class Appearance(Schema):
 
 class SpeakerDetail(SpeakerStats):
     bio: str
-    appearances: list[Appearance]
-
-    @staticmethod
-    def resolve_appearances(speaker) -> list[Participation]:
-        return appearances(speaker)
+    appearances: list[Appearance]  # read with the speaker (`reader.with_appearances`)
 
 
 class TagOut(Schema):
