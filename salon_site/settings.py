@@ -144,6 +144,8 @@ INSTALLED_APPS = [
     "taggit",
     "ninja",
     "axes",
+    "reversion",
+    "django_htmx",
     "transcripts",
 ]
 
@@ -161,6 +163,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: the editors' workbench answers htmx requests with page fragments
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # a login refused for too many failures gets the lockout page (salon_site/login_throttling.py)
     "axes.middleware.AxesMiddleware",

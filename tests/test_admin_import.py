@@ -101,7 +101,7 @@ def test_the_report_shows_what_would_be_imported_and_writes_nothing(admin_client
     assert re.search(r"<td>刘知远</td><td>zibuyu9</td><td>嘉宾</td><td>\d+ 段</td>", html)
     assert html.count('data-warning="glued-heading"') == 3
     assert html.count("部分标题可能粘连了小标题") == 3
-    assert "还没有写入任何内容" in html and "确认导入" in html
+    assert "还没有写入任何内容" in html and "导入（草稿）" in html
     assert nothing_written()
     assert not Section.objects.exists() and not Topic.objects.exists()
 
@@ -215,14 +215,14 @@ def test_a_file_that_is_not_a_transcript_gets_a_clear_message(admin_client, data
     assert response.status_code == 200
     (message,) = messages_of(response)
     assert message.startswith("无法读取文件 seed.txt:") and problem in message
-    assert "确认导入" not in response.content.decode()
+    assert "导入（草稿）" not in response.content.decode()
     assert nothing_written()
 
 
 def test_an_empty_file_is_refused_by_the_form(admin_client):
     response = upload(admin_client, seed_file(data=b""))
     html = response.content.decode()
-    assert "所提交的是空文件" in html and "确认导入" not in html
+    assert "所提交的是空文件" in html and "导入（草稿）" not in html
     assert nothing_written()
 
 
@@ -231,7 +231,7 @@ def test_a_file_too_big_is_refused_before_it_is_read(admin_client, monkeypatch):
     response = upload(admin_client, seed_file())
     html = response.content.decode()
     assert "文件太大" in html and contains_whole(html, "最大 1000")
-    assert "确认导入" not in html
+    assert "导入（草稿）" not in html
     assert nothing_written()
 
 
@@ -259,7 +259,7 @@ def test_a_changed_source_needs_replace_and_then_replaces_in_place(admin_client)
     assert not Quote.objects.filter(text__contains="两位老师都是学者").exists()
 
     report = upload(admin_client, seed_file("v2.txt", changed), replace="on")
-    assert "确认导入(替换现有活动)" in report.content.decode()
+    assert "导入（替换现有活动，发布状态不变）" in report.content.decode()
     replaced = admin_client.post(CONFIRM, {"token": token_of(report)}, follow=True)
     assert "已重新导入《" in messages_of(replaced)[0]
     assert Event.objects.get().pk == event.pk

@@ -118,8 +118,8 @@ def test_matching_reads_only_and_says_what_the_import_will_do(django_assert_num_
     event = event_import(transcript=recorded_transcript(slug="first")).event
     speakers_before = list(Speaker.objects.values_list("pk", "slug", "handle", "bio"))
     transcript = recorded_transcript(slug="first", checksum="again")
-    # 1. named people by handle or name  2. the event's own placeholders
-    with django_assert_num_queries(2):
+    # 1. named people by handle or name  2. the event's own placeholders  3. aliases
+    with django_assert_num_queries(3):
         again = match_speakers(transcript, event=event)
     assert [(m.person.name, m.status, m.placeholder) for m in again] == [
         ("说话人1", "existing", True),

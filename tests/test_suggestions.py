@@ -45,6 +45,19 @@ def test_no_suggestion_is_a_stopword_a_filler_a_number_or_a_single_character(quo
             assert len(name) >= 2 and not name.replace(".", "").isdigit(), (number, name)
 
 
+GENERIC = {"能力", "方法", "对标", "问题", "时候", "东西"}
+
+
+def test_generic_words_are_never_new_tags(quotes):
+    """能力, 方法, 对标 name no topic: they were suggested as new tags before."""
+    for number, suggestions in all_suggestions(quotes, limit=50).items():
+        new = {s.name for s in suggestions if not s.known}
+        assert new.isdisjoint(GENERIC), (number, new & GENERIC)
+    assert "能力" in segmentation.content_words(quotes[9].text) or any(
+        "能力" in q.text for q in quotes.values()
+    )
+
+
 def test_no_suggestion_is_a_speakers_name_or_part_of_one(quotes):
     for number, suggestions in all_suggestions(quotes, limit=50).items():
         for name in names(suggestions):

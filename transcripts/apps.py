@@ -7,4 +7,6 @@ class TranscriptsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import history, signals  # noqa: F401  (signals connects the receivers)
+
+        history.register_models()

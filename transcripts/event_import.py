@@ -34,7 +34,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from taggit.models import Tag
 
-from . import import_tags, pagecache, slugs
+from . import history, import_tags, pagecache, slugs
 from .import_checks import checked
 from .import_permalinks import Plan, replacement_plan, write_redirects
 from .import_speakers import speaker_rows
@@ -107,18 +107,22 @@ class _Written:
     topics: dict[int, Topic] = field(default_factory=dict)
 
 
-def event_import(*, transcript: Transcript, replace: bool = False) -> ImportResult:
+def event_import(
+    *, transcript: Transcript, replace: bool = False, user=None, source: str = ""
+) -> ImportResult:
     """Write the transcript (see the module docstring). Raises `import_checks.InvalidValue` (a
-    `ParseError`) for a value that cannot be stored, `ImportConflict`, or `ImportBusy`."""
+    `ParseError`) for a value that cannot be stored, `ImportConflict`, or `ImportBusy`. The
+    event's history records the import ("导入 <source or format>") as `user`'s change."""
     transcript = checked(transcript)
+    comment = f"导入 {source or transcript.format}"
     try:
-        return _import(transcript, replace)
+        return _import(transcript, replace, user=user, comment=comment)
     except IntegrityError:
         # Someone else wrote this source's event, its slug or one of its speakers at the same
         # moment, outside the turns imports take (an editor in the admin): once more, from what
         # is there now.
         try:
-            return _import(transcript, replace)
+            return _import(transcript, replace, user=user, comment=comment)
         except IntegrityError as error:
             message = first_line(error)
             raise ImportConflict(f"the database refused the event: {message}") from None
@@ -129,8 +133,12 @@ def first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
-def _import(transcript: Transcript, replace: bool) -> ImportResult:
-    with transaction.atomic(), pagecache.said_by_service():
+def _import(transcript: Transcript, replace: bool, *, user, comment: str) -> ImportResult:
+    with (
+        transaction.atomic(),
+        pagecache.said_by_service(),
+        history.revision(user=user, comment=comment),  # its events: those it saves
+    ):
         take_turn()
         same_source = same_source_event(transcript, lock=True)
         if same_source and not replace:
@@ -314,9 +322,11 @@ def _clear(event: Event, transcript: Transcript) -> None:
 def _write_structure(written: _Written, transcript: Transcript) -> None:
     """The event's participations, parts and topics (the parts and topics kept in `written`)."""
     event, speakers = written.event, written.speakers
+    firsts = {id(speakers[s.name]): s for s in reversed(transcript.speakers)}  # aliases: one row
     Participation.objects.bulk_create(
         Participation(event=event, speaker=speakers[s.name], role=s.role, bio=s.bio, order=i)
         for i, s in enumerate(transcript.speakers)
+        if firsts[id(speakers[s.name])] is s
     )
     written.sections = {
         s.number: s

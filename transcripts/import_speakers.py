@@ -1,5 +1,6 @@
 """The `Speaker` rows an import writes with: `speaker_matching` decides who each speaker is
-(read-only, shared with the admin's preview); this module acts on that decision."""
+(read-only, shared with the admin's preview); this module acts on that decision. New rows get
+slugs no speaker and no old speaker link (`SpeakerRedirect`) has."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from functools import reduce
 from django.db.models import Q
 
 from . import slugs, vocabulary
-from .models import Speaker
+from .models import Speaker, SpeakerRedirect
 from .parsing import Speaker as ParsedSpeaker
 from .speaker_matching import SpeakerMatch
 
 
 def speaker_rows(matches: list[SpeakerMatch]) -> dict[str, Speaker]:
     """A row for every match, by transcript name: existing ones get the handle and bio they
-    lacked, new ones are created (placeholders flagged as such, each with a slug of its own)."""
-    resolved, created = {}, []
+    lacked, new ones are created (placeholders flagged as such, each with a slug of its own).
+    Two names of one person (an alias) share one row object."""
+    resolved, created, rows = {}, [], {}
     for match in matches:
         person, row = match.person, match.speaker
         if row is None:
@@ -29,6 +31,7 @@ def speaker_rows(matches: list[SpeakerMatch]) -> dict[str, Speaker]:
             )
             created.append((person, row))
         else:
+            row = rows.setdefault(row.pk, row)
             _fill_blanks(row, person)
         resolved[person.name] = row
     if created:
@@ -39,10 +42,14 @@ def speaker_rows(matches: list[SpeakerMatch]) -> dict[str, Speaker]:
 def _create_speakers(created: list[tuple[ParsedSpeaker, Speaker]]) -> None:
     """Give new speakers free slugs (one query for all) and write them in one statement."""
     bases = [person.slug or slugs.speaker_slug(person.name) for person, _ in created]
+    # nor the old slug of a merged speaker, which leads to the speaker it was merged into
+    starts = reduce(operator.or_, (Q(slug__startswith=base) for base in set(bases)))
+    old = reduce(operator.or_, (Q(old_slug__startswith=base) for base in set(bases)))
     taken = set(
-        Speaker.objects.filter(
-            reduce(operator.or_, (Q(slug__startswith=base) for base in set(bases)))
-        ).values_list("slug", flat=True)
+        Speaker.objects.filter(starts)
+        .order_by()
+        .values_list("slug", flat=True)
+        .union(SpeakerRedirect.objects.filter(old).order_by().values_list("old_slug", flat=True))
     )
     for (_, speaker), base in zip(created, bases, strict=True):
         speaker.slug = slugs.unique_slug(base, taken)

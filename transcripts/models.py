@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import Tag, TaggedItemBase
+from taggit.models import TaggedItemBase
 
 from .parsing.vocabulary import chinese_numeral
 
@@ -65,7 +65,12 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     title = models.CharField("标题", max_length=200)
-    slug = models.SlugField("网址名", max_length=120, unique=True, help_text="ASCII, from pinyin")
+    slug = models.SlugField(
+        "网址名",
+        max_length=120,
+        unique=True,
+        help_text="只用英文字母、数字和连字符，通常由标题的拼音生成",
+    )
     series = models.CharField("系列", max_length=100, blank=True)
     date = models.DateField("日期", null=True, blank=True)
     organizer = models.CharField("主办方", max_length=200, blank=True)
@@ -74,7 +79,10 @@ class Event(models.Model):
     intro = models.TextField("简介", blank=True)
     published = models.BooleanField("已发布", default=False)
     source_checksum = models.CharField(
-        "来源校验和", max_length=64, blank=True, help_text="sha256 of the imported source"
+        "来源校验和",
+        max_length=64,
+        blank=True,
+        help_text="导入的源文件的 SHA-256，用来认出同一个文件",
     )
     source_format = models.CharField("来源格式", max_length=20, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -113,11 +121,18 @@ class SpeakerQuerySet(models.QuerySet):
 
 class Speaker(models.Model):
     name = models.CharField("姓名", max_length=100)
-    slug = models.SlugField("网址名", max_length=100, unique=True, help_text="ASCII, from pinyin")
-    handle = models.CharField("知乎账号", max_length=100, blank=True, help_text="e.g. zibuyu9")
+    slug = models.SlugField(
+        "网址名",
+        max_length=100,
+        unique=True,
+        help_text="只用英文字母、数字和连字符，通常由姓名的拼音生成",
+    )
+    handle = models.CharField(
+        "知乎账号", max_length=100, blank=True, help_text="知乎个人主页网址中的那一段，例如 zibuyu9"
+    )
     bio = models.TextField("简介", blank=True)
     placeholder = models.BooleanField(
-        "待命名", default=False, help_text="一场活动内的占位发言人，如 说话人1；待编辑命名"
+        "待命名", default=False, help_text="一场活动内的占位发言人，如“说话人1”；待编辑改成真实姓名"
     )
 
     objects = SpeakerQuerySet.as_manager()
@@ -147,11 +162,17 @@ class Participation(models.Model):
         AUDIENCE = "audience", _("观众")
         OTHER = "other", _("其他")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
-    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="participations")
+    event = models.ForeignKey(
+        Event, models.CASCADE, related_name="participations", verbose_name="活动"
+    )
+    speaker = models.ForeignKey(
+        Speaker, models.PROTECT, related_name="participations", verbose_name="发言人"
+    )
     role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.GUEST)
-    bio = models.TextField("当场简介", blank=True, help_text="the bio as printed at this event")
-    order = models.PositiveSmallIntegerField("顺序", default=0)
+    bio = models.TextField(
+        "当场简介", blank=True, help_text="这场活动上印出的简介，可与发言人的通用简介不同"
+    )
+    order = models.PositiveSmallIntegerField("顺序", default=0, help_text="在活动嘉宾列表中的先后")
 
     class Meta:
         verbose_name = "出席"
@@ -169,12 +190,12 @@ class Participation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.speaker} ({self.get_role_display()}) @ {self.event}"
+        return f"{self.speaker}（{self.get_role_display()}）· {self.event}"
 
 
 class Section(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sections")
-    number = models.PositiveSmallIntegerField("序号")
+    event = models.ForeignKey(Event, models.CASCADE, related_name="sections", verbose_name="活动")
+    number = models.PositiveSmallIntegerField("序号", help_text="在本场活动中的顺序，从 1 起")
     title = models.CharField("标题", max_length=200)
 
     class Meta:
@@ -195,13 +216,15 @@ class Section(models.Model):
 
 
 class Topic(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="topics")
+    event = models.ForeignKey(Event, models.CASCADE, related_name="topics", verbose_name="活动")
     section = models.ForeignKey(
-        Section, on_delete=models.CASCADE, null=True, blank=True, related_name="topics"
+        Section, models.CASCADE, null=True, blank=True, related_name="topics", verbose_name="部分"
     )
-    number = models.PositiveSmallIntegerField("序号", help_text="in event order")
+    number = models.PositiveSmallIntegerField("序号", help_text="在本场活动中的顺序，从 1 起")
     title = models.CharField("标题", max_length=200)
-    label = models.CharField("标记", max_length=10, blank=True, help_text="Q1 for questions")
+    label = models.CharField(
+        "标记", max_length=10, blank=True, help_text="观众提问写作 Q1、Q2……；普通小标题留空"
+    )
 
     class Meta:
         verbose_name = "话题"
@@ -216,6 +239,11 @@ class Topic(models.Model):
         return f"{self.label} {self.title}" if self.label else self.title
 
 
+def quote_title(event_title: str, number: int, speaker_name: str) -> str:
+    """A quote as editors name it in the admin: 大模型训练和进化之路 第 12 段 · 王明."""
+    return f"{event_title} 第 {number} 段 · {speaker_name}"
+
+
 class QuoteQuerySet(models.QuerySet):
     def public(self) -> QuoteQuerySet:
         """What readers may see: published quotes of published events."""
@@ -227,28 +255,41 @@ class QuoteQuerySet(models.QuerySet):
 
 
 class Quote(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="quotes")
+    event = models.ForeignKey(Event, models.CASCADE, related_name="quotes", verbose_name="活动")
     number = models.PositiveIntegerField(
-        "编号", help_text="the permalink: kept across re-imports, never reused"
+        "编号", help_text="发言的固定网址：重新导入也不变，不会给别的发言用"
     )
-    position = models.PositiveIntegerField("顺序", help_text="1..N in reading order")
-    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="quotes")
+    position = models.PositiveIntegerField("顺序", help_text="按阅读顺序排列，从 1 起")
+    speaker = models.ForeignKey(
+        Speaker, models.PROTECT, related_name="quotes", verbose_name="发言人"
+    )
     section = models.ForeignKey(
-        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+        Section,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        verbose_name="部分",
     )
     topic = models.ForeignKey(
-        Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+        Topic,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        verbose_name="话题",
+        help_text="只能选同一场活动的话题",
     )
     text = models.TextField("发言")
-    translation = models.TextField(
-        "另一语言", blank=True, help_text="the turn in the source's other language (bilingual)"
-    )
+    translation = models.TextField("另一语言", blank=True, help_text="双语稿中这段发言的另一种语言")
     start_time = models.FloatField(
-        "开始时间", null=True, blank=True, help_text="seconds into the recording"
+        "开始时间", null=True, blank=True, help_text="从录音开头算起的秒数"
     )
-    end_time = models.FloatField("结束时间", null=True, blank=True, help_text="seconds")
+    end_time = models.FloatField(
+        "结束时间", null=True, blank=True, help_text="从录音开头算起的秒数"
+    )
     published = models.BooleanField(
-        "公开", default=True, help_text="unticked: hidden from the site, API, feeds and search"
+        "公开", default=True, help_text="不勾选：网站、接口、订阅和搜索中都不显示"
     )
 
     tags = CuratedTags(through=TaggedQuote, blank=True, verbose_name="标签")
@@ -285,7 +326,8 @@ class Quote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event.slug} #{self.number} {self.speaker.name}"
+        """How editors name a quote: 《活动》第 12 段 · 发言人."""
+        return quote_title(self.event.title, self.number, self.speaker.name)
 
     def get_absolute_url(self) -> str:
         return reverse("quote-detail", args=[self.event.slug, self.number])
@@ -295,8 +337,10 @@ class QuoteRedirect(models.Model):
     """A quote number a re-import retired (the quote was removed, or merged into another), and
     the quote its old link now leads to. A null target keeps the number retired (404)."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="quote_redirects")
-    number = models.PositiveIntegerField("旧编号")
+    event = models.ForeignKey(
+        Event, models.CASCADE, related_name="quote_redirects", verbose_name="活动"
+    )
+    number = models.PositiveIntegerField("旧编号", help_text="重新导入时停用的发言编号")
     target = models.ForeignKey(
         Quote,
         on_delete=models.SET_NULL,
@@ -304,6 +348,7 @@ class QuoteRedirect(models.Model):
         blank=True,
         related_name="redirects_here",
         verbose_name="转到",
+        help_text="旧链接现在打开的发言；留空表示旧编号不再指向任何发言",
     )
 
     class Meta:
@@ -316,38 +361,8 @@ class QuoteRedirect(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = f"#{self.target.number}" if self.target_id else "-"
-        return f"{self.event.slug} #{self.number} → {target}"
-
-
-class TagAlias(models.Model):
-    """A synonym that maps onto a tag, for tag suggestions and search (LLM → 大模型)."""
-
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField("别名", max_length=100, unique=True)
-
-    class Meta:
-        verbose_name = "标签别名"
-        verbose_name_plural = "标签别名"
-        ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=~Q(name=""), name="alias_not_empty")]
-
-    def __str__(self) -> str:
-        return f"{self.name} → {self.tag.name}"
-
-
-class TagRedirect(models.Model):
-    """The slug a tag had before it was renamed or merged, so old links keep working."""
-
-    old_slug = models.CharField("旧网址名", max_length=100, unique=True)
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
-
-    class Meta:
-        verbose_name = "标签重定向"
-        verbose_name_plural = "标签重定向"
-
-    def __str__(self) -> str:
-        return f"{self.old_slug} → {self.tag.slug}"
+        target = f"第 {self.target.number} 段" if self.target_id else "不再指向任何发言"
+        return f"{self.event.title} 旧第 {self.number} 段 → {target}"
 
 
 class PendingUpload(models.Model):
@@ -358,14 +373,14 @@ class PendingUpload(models.Model):
     (transcripts/admin/importing.py removes the expired ones whenever someone uploads).
     """
 
-    token = models.CharField(max_length=64, unique=True)
-    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField("凭据", max_length=64, unique=True)
+    user = models.ForeignKey("auth.User", models.CASCADE, related_name="+", verbose_name="上传者")
     name = models.CharField("文件名", max_length=255)
     data = models.BinaryField("文件内容")
     format = models.CharField("格式", max_length=20)
     replace = models.BooleanField("替换现有活动", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    expires_at = models.DateTimeField("失效时间", db_index=True)
 
     class Meta:
         verbose_name = "待确认的上传"
@@ -373,3 +388,7 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Old names and old addresses that lead to today's records live beside these models.
+from .aliases import SpeakerAlias, SpeakerRedirect, TagAlias, TagRedirect  # noqa: E402, F401

@@ -97,3 +97,52 @@ def query_words(text: str) -> list[str]:
     words = [w for w in tokenizer().lcut(text, HMM=False) if _CONTENT.search(w) or w.isdigit()]
     content = [w for w in words if w not in stopwords()]
     return content or words
+
+
+# Parts of speech -------------------------------------------------------------------------------
+
+# jieba's noun-like tags: common and proper nouns, organisations, places, people, verbal nouns,
+# Latin words (GPT, RLHF).
+NOUN_TAGS = frozenset(("n", "nz", "nt", "ns", "nr", "nrfg", "nrt", "vn", "eng", "user"))
+PERSON_TAGS = frozenset(("nr", "nrfg", "nrt"))
+_pos_tokenizer: list = []
+
+
+def _tagger():
+    if not _pos_tokenizer:
+        import jieba.posseg
+
+        segmenter = tokenizer()
+        with _lock:
+            if not _pos_tokenizer:
+                _pos_tokenizer.append(jieba.posseg.POSTokenizer(segmenter))
+    return _pos_tokenizer[0]
+
+
+def tagged_words(text: str) -> list[tuple[str, str]]:
+    """(word, part of speech) in jieba's precise mode. A curated word (a domain term, a tag, a
+    speaker's name) is tagged "user": jieba's dictionary of tags does not know it."""
+    curated = _added | set(domain_terms())
+    result = []
+    for pair in _tagger().lcut(text):
+        word, flag = pair.word, pair.flag
+        result.append((word, "user" if word in curated else flag))
+    return result
+
+
+def noun_runs(text: str) -> list[list[str]]:
+    """The runs of adjacent content nouns of a text, in order (数据 隐私 → one run of two): the
+    pieces a noun phrase is made of."""
+    runs: list[list[str]] = [[]]
+    for word, flag in tagged_words(text):
+        if flag in NOUN_TAGS and is_content_word(word):
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def diff_tokens(text: str) -> list[str]:
+    """Every token of a text in jieba's precise mode, spaces and punctuation included: joined,
+    they give the text back (word-level diffs, `history_diff`)."""
+    return tokenizer().lcut(text)

@@ -7,6 +7,11 @@ rule in the preview once drifted from the import's).
 A placeholder (说话人1, SPEAKER_00, 提问者1, a bare 观众) names no one yet: it is a speaker of
 its own event only, never matched to a speaker of another event and never a match for a named
 person. An editor names it later.
+
+An editor's decisions stay: a `SpeakerAlias` of the event being re-imported (说话人1 of this
+event is 王明, recorded when an editor named the placeholder or merged it) maps that label to
+its person first; a global alias (王王明 → 王明, left by a merge) maps a named label nobody else
+has.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Literal
 
 from django.db.models import Q
 
-from .models import Event, Speaker
+from .models import Event, Speaker, SpeakerAlias
 from .parsing import Speaker as ParsedSpeaker
 from .parsing import Transcript
 from .parsing.labels import placeholder_name
@@ -43,6 +48,7 @@ class SpeakerMatch:
     person: ParsedSpeaker
     speaker: Speaker | None
     placeholder: bool
+    alias: bool = False  # matched through a `SpeakerAlias` (an editor's earlier decision)
 
     @property
     def status(self) -> Literal["new", "existing"]:
@@ -51,13 +57,15 @@ class SpeakerMatch:
 
 def match_speakers(transcript: Transcript, *, event: Event | None = None) -> list[SpeakerMatch]:
     """The `Speaker` row each transcript speaker is, in transcript order. Reads only (at most
-    3 queries); `event` is the event being re-imported in place, if any.
+    4 queries); `event` is the event being re-imported in place, if any.
 
+    A label with an alias of `event` is that alias's speaker (two labels may so be one person).
     A named person is the row with the same handle, or else the same name unless both have
     different handles; never a placeholder row. A placeholder is, on a re-import of `event`,
     that event's own placeholder of the same name (its quotes keep their permalinks); in our
     JSON export (a backup), the placeholder row of the same slug and name that no event uses
-    any more (restoring after the events were deleted); otherwise nobody yet: a new row."""
+    any more (restoring after the events were deleted); otherwise nobody yet: a new row. A named
+    label no one has is the speaker of its global alias, if any."""
     flagged = [(person, is_placeholder(person)) for person in transcript.speakers]
     named = [person for person, placeholder in flagged if not placeholder]
     placeholders = [person for person, placeholder in flagged if placeholder]
@@ -82,8 +90,16 @@ def match_speakers(transcript: Transcript, *, event: Event | None = None) -> lis
                 quotes__isnull=True,
             )
         }
+    aliases = _aliases(transcript, event)
     matches = []
     for person, placeholder in flagged:
+        aliased = aliases.get((person.name, True))
+        if aliased is None and not placeholder and not _same_person(person, known):
+            aliased = aliases.get((person.name, False))
+        if aliased is not None:
+            match = SpeakerMatch(person, aliased, placeholder=aliased.placeholder, alias=True)
+            matches.append(match)
+            continue
         if placeholder:
             row = own.get(person.name) or unused.get(person.slug)
             row = row if row is not None and row.name == person.name else None
@@ -91,6 +107,19 @@ def match_speakers(transcript: Transcript, *, event: Event | None = None) -> lis
             row = _same_person(person, known)
         matches.append(SpeakerMatch(person=person, speaker=row, placeholder=placeholder))
     return matches
+
+
+def _aliases(transcript: Transcript, event: Event | None) -> dict[tuple[str, bool], Speaker]:
+    """The aliases among the transcript's labels: (label, True) for an alias of `event`,
+    (label, False) for a global one. One query."""
+    labels = [person.name for person in transcript.speakers]
+    if not labels:
+        return {}
+    scope = Q(event__isnull=True)
+    if event is not None and event.pk:
+        scope |= Q(event=event)
+    found = SpeakerAlias.objects.filter(scope, name__in=labels).select_related("speaker")
+    return {(alias.name, alias.event_id is not None): alias.speaker for alias in found}
 
 
 def _same_person(person: ParsedSpeaker, known: list[Speaker]) -> Speaker | None:

@@ -25,6 +25,47 @@ from .vocabulary import Vocabulary
 # Known tags, then shipped domain terms, then the rest.
 KNOWN, DOMAIN, OTHER = 0, 1, 2
 MIN_QUOTES = 2  # a new keyword must occur in this many quotes (this one included)
+MAX_SHARE = 0.3  # nor in more than this share of the corpus's quotes: it names no topic
+# Nouns that name no topic, whatever the corpus says: the talk's own scaffolding.
+GENERIC_NOUNS = frozenset(
+    [
+        "能力",
+        "方法",
+        "方面",
+        "方式",
+        "情况",
+        "角度",
+        "过程",
+        "程度",
+        "东西",
+        "问题",
+        "时候",
+        "事情",
+        "地方",
+        "部分",
+        "时间",
+        "结果",
+        "原因",
+        "意义",
+        "作用",
+        "水平",
+        "领域",
+        "阶段",
+        "层面",
+        "本质",
+        "核心",
+        "关键",
+        "感觉",
+        "想法",
+        "观点",
+        "状态",
+        "背景",
+        "条件",
+        "机会",
+        "目标",
+        "效果",
+    ]
+)
 _PRONOUN_START = frozenset("我你您他她它咱这那哪")
 _NUMERAL_START = frozenset("一二两三四五六七八九十百千万亿几第")
 _HONORIFICS = ("老师", "先生", "女士", "同学", "教授", "博士")
@@ -106,7 +147,9 @@ def suggest_for_quotes(quotes: Iterable[Quote], limit: int = 8) -> dict[int, lis
 def _rank(
     quote: Quote, own: set[int], curated: Vocabulary, statistics: Corpus, limit: int
 ) -> list[Suggestion]:
-    words = segmentation.content_words(quote.text)
+    tagged = segmentation.tagged_words(quote.text)
+    words = [w for w, _ in tagged if segmentation.is_content_word(w)]
+    nouns = {w for w, flag in tagged if flag in segmentation.NOUN_TAGS}
     counts: Counter[str] = Counter()
     surface: dict[str, str] = {}
     for word in words:
@@ -122,7 +165,9 @@ def _rank(
         ref = curated.tags.get(key)
         if ref is not None and ref.id in own:
             continue
-        if tier == OTHER and not _worth_a_new_tag(word, key, statistics, in_corpus):
+        if tier == OTHER and not (
+            word in nouns and _worth_a_new_tag(word, key, statistics, in_corpus)
+        ):
             continue
         score = statistics.tf_idf(count, len(words), key, counted=in_corpus)
         suggestion = Suggestion(
@@ -138,4 +183,10 @@ def _rank(
 
 def _worth_a_new_tag(word: str, key: str, statistics: Corpus, in_corpus: bool) -> bool:
     quotes = statistics.frequency.get(key, 0) + (0 if in_corpus else 1)
-    return quotes >= MIN_QUOTES and looks_like_a_tag(word)
+    too_common = quotes > MAX_SHARE * max(statistics.size, 1) and statistics.size >= 10
+    return (
+        quotes >= MIN_QUOTES
+        and not too_common
+        and key not in GENERIC_NOUNS
+        and looks_like_a_tag(word)
+    )

@@ -22,9 +22,19 @@ from ..speaker_matching import SpeakerMatch, match_speakers
 WARNING_LABELS = {
     "glued-heading": "部分标题可能粘连了小标题",
     "caption": "略去了图片说明或多余的行",
-    "empty-turn": "空发言",
-    "missing-title": "文件里没有标题,用了文件名",
-    "second-host": "不止一位主持人",
+    "empty-turn": "空发言（发言人标记后没有内容，已略去）",
+    "missing-title": "文件里没有标题，用了文件名",
+    "second-host": "不止一位主持人（其余的记为“其他”）",
+    "line-numbers": "网页带有行号，已去掉",
+    "times-in-milliseconds": "时间以毫秒记，已换算成秒",
+    "cue-ends-before-start": "字幕的结束时间早于开始时间",
+    "blank-line-in-cue": "字幕条目中有空行",
+    "rolling-captions": "滚动字幕，已去掉重复的行",
+    # the import's own checks (`import_checks`): values mended rather than refused
+    "control-characters": "去掉了控制字符",
+    "value-cut": "内容过长，已截断",
+    "value-left-out": "内容无法保存，已略去",
+    "slug-remade": "网址名不合格，已重新生成",
 }
 # Why the parser left a line out of every quote, in the editors' language (the parser's own
 # English words are shown for reasons not listed here).
@@ -39,8 +49,24 @@ DROPPED_LABELS = {
     notspeech.HEADER: "语音转写的页头",
     notspeech.KEYWORDS: "语音转写的关键词",
     notspeech.APP_NOTICE: "会议软件的提示",
+    notspeech.SIGNATURE: "编辑的署名附注",
     "speaker label with no speech": "没有发言内容的发言人标记",
+    "empty heading": "空标题",
+    "quoted text between sections, outside any turn": "部分之间、不属于任何发言的引文",
+    "table of contents": "目录",
+    "text box in a drawing": "图形中的文本框",
+    "table header row": "表格的标题行",
+    "front matter field the site does not use": "本站不用的文件头字段",
+    "page text outside the article": "正文以外的网页文字",
+    "the title repeated after the transcript": "文末重复的标题",
+    "related links after the transcript": "文末的相关链接",
+    "summary after the transcript": "文末的摘要",
+    "footer after the transcript (its source and author are kept as metadata)": (
+        "文末的来源和作者（已记入活动信息）"
+    ),
 }
+SAMPLE_QUOTES = 2  # the first quotes of each speaker the preview shows
+SAMPLE_LENGTH = 80
 
 
 @dataclass
@@ -52,9 +78,10 @@ class SpeakerLine:
     existing: Speaker | None  # the row the import will use; None: it creates one
     placeholder: bool  # a speaker of this event only, for an editor to name
     aliases: tuple[str, ...] = ()
+    samples: tuple[str, ...] = ()  # the first quotes, shortened: does the label fit the words?
 
     @classmethod
-    def of(cls, match: SpeakerMatch, quotes: int) -> SpeakerLine:
+    def of(cls, match: SpeakerMatch, quotes: int, samples: tuple[str, ...] = ()) -> SpeakerLine:
         person = match.person
         return cls(
             name=person.name,
@@ -64,6 +91,7 @@ class SpeakerLine:
             existing=match.speaker,
             placeholder=match.placeholder,
             aliases=person.aliases,
+            samples=samples,
         )
 
 
@@ -91,12 +119,13 @@ def preview(transcript: parsing.Transcript, *, replace: bool = False) -> EventPr
     # the event a replacing import writes into, whose own placeholders it keeps
     target = (same_source or same_event(transcript)) if replace else None
     quotes = Counter(turn.speaker for turn in transcript.turns)
+    samples = first_quotes(transcript)
     return EventPreview(
         data=data,
         parts=parts,
         loose_topics=loose,
         speakers=[
-            SpeakerLine.of(match, quotes[match.person.name])
+            SpeakerLine.of(match, quotes[match.person.name], samples.get(match.person.name, ()))
             for match in match_speakers(transcript, event=target)
         ],
         warnings=[
@@ -117,6 +146,19 @@ def preview(transcript: parsing.Transcript, *, replace: bool = False) -> EventPr
             "placeholders": sum(1 for s in data["speakers"] if s["placeholder"]),
         },
     )
+
+
+def first_quotes(
+    transcript: parsing.Transcript, *, each: int = SAMPLE_QUOTES, length: int = SAMPLE_LENGTH
+) -> dict[str, tuple[str, ...]]:
+    """Each speaker's first `each` quotes, on one line and cut to `length` characters (…)."""
+    found: dict[str, list[str]] = {}
+    for turn in transcript.turns:
+        texts = found.setdefault(turn.speaker, [])
+        if len(texts) < each:
+            text = " ".join(turn.text.split())
+            texts.append(text[:length] + "…" if len(text) > length else text)
+    return {name: tuple(texts) for name, texts in found.items()}
 
 
 def _contents(data: dict) -> tuple[list[dict], list[dict]]:

@@ -86,6 +86,8 @@ class UploadForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     token = forms.RegexField(regex=r"^[A-Za-z0-9_-]{20,64}$", widget=forms.HiddenInput)
+    # which button: "导入（草稿）" sends nothing, "导入并发布" sends publish=1
+    publish = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 # Between the two steps ---------------------------------------------------------------------
@@ -178,6 +180,7 @@ class EventImportViews:
             replace=replace,
             previews=[preview(t, replace=replace) for t in transcripts],
             confirm_form=ConfirmForm(initial={"token": token}),
+            may_publish=request.user.has_perm("transcripts.change_event"),
         )
 
     def import_confirm_view(self, request):
@@ -185,7 +188,14 @@ class EventImportViews:
         _require_import_permission(request)
         upload_url = reverse(f"{self.admin_site.name}:transcripts_event_import")
         form = ConfirmForm(request.POST)
-        pending = _claim(request, form.cleaned_data["token"]) if form.is_valid() else None
+        valid = form.is_valid()
+        publish = valid and form.cleaned_data["publish"]
+        if publish and not request.user.has_perm("transcripts.change_event"):
+            messages.error(
+                request, "导入并发布需要“修改活动”的权限；可以只导入草稿，再请编辑发布。"
+            )
+            return redirect(upload_url)
+        pending = _claim(request, form.cleaned_data["token"]) if valid else None
         if pending is None:
             messages.error(request, "这次上传已失效(只保留一小时,且只能导入一次),请重新上传。")
             return redirect(upload_url)
@@ -197,15 +207,25 @@ class EventImportViews:
             messages.error(request, f"无法读取文件 {pending.name}:{error}")
             return redirect(upload_url)
         for transcript in transcripts:
-            self._import_one(request, transcript, pending)
+            self._import_one(request, transcript, pending, publish=publish)
         return redirect(f"{self.admin_site.name}:transcripts_event_changelist")
 
-    def _import_one(self, request, transcript: parsing.Transcript, pending: PendingUpload):
+    def _import_one(
+        self, request, transcript: parsing.Transcript, pending: PendingUpload, *, publish: bool
+    ):
+        """Import one event; with `publish`, publish it in the same transaction (both or
+        neither)."""
         title = transcript.title
         try:
             with transaction.atomic():
-                result = event_import(transcript=transcript, replace=pending.replace)
+                result = event_import(
+                    transcript=transcript,
+                    replace=pending.replace,
+                    user=request.user,
+                    source=pending.name,
+                )
                 self._log(request, result, pending.name)
+                published = publish and self._publish(request, result.event)
         except ImportConflict:
             messages.error(
                 request,
@@ -218,6 +238,18 @@ class EventImportViews:
             messages.error(request, f"没有导入《{title}》:另一次导入正在进行,请稍后再试。")
         else:
             _say(request, result)
+            if published:
+                messages.success(request, f"《{result.event.title}》已发布，读者现在可以看到。")
+
+    def _publish(self, request, event) -> bool:
+        """Publish the event just imported (saved, so the cached pages follow); False if it
+        was public already."""
+        if event.published:
+            return False
+        event.published = True
+        event.save(update_fields=["published", "updated_at"])
+        self.log_change(request, event, "导入后发布")
+        return True
 
     def _log(self, request, result: ImportResult, file_name: str) -> None:
         if result.status == "created":

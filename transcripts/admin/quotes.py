@@ -9,6 +9,7 @@ gets a line in its admin history. The admin is for our editors: its strings are 
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -19,9 +20,10 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from ..models import Quote, QuoteRedirect, TaggedQuote
+from ..models import Quote, QuoteRedirect, Section, TaggedQuote, Topic
 from ..slugs import clean_tag_name
 from ..suggestions import suggest_for_quotes, suggest_tags
+from .history import EventRevisionAdmin
 from .quote_tags import (
     TagChangeForm,
     describe,
@@ -80,11 +82,27 @@ class WithinEventFilter(LabelledFilter):
         return [(row.pk, str(row)) for row in rows]
 
 
+# The form --------------------------------------------------------------------------------------
+
+
+class QuoteForm(forms.ModelForm):
+    """A quote's part and topic are its own event's: anything else is a form error."""
+
+    def clean(self):
+        data = super().clean()
+        event = data.get("event")
+        for name in ("section", "topic"):
+            heading = data.get(name)
+            if event is not None and heading is not None and heading.event_id != event.pk:
+                self.add_error(name, f"这个{LABELS[name]}属于另一场活动，请选《{event.title}》的。")
+        return data
+
+
 # The admin -------------------------------------------------------------------------------------
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(EventRevisionAdmin, admin.ModelAdmin):
     list_display = [
         "number",
         "position",
@@ -109,8 +127,10 @@ class QuoteAdmin(admin.ModelAdmin):
     list_select_related = ["event", "speaker", "section", "topic"]
     search_fields = ["text", "speaker__name"]
     search_help_text = "搜索发言内容或发言人姓名"
-    autocomplete_fields = ["speaker"]
-    raw_id_fields = ["event", "section", "topic"]
+    form = QuoteForm
+    # menus, never id boxes: event and speaker complete as the editor types; a quote's part and
+    # topic menus list its own event's only (when adding, they complete like the others)
+    autocomplete_fields = ["event", "speaker"]
     actions = ["change_tags", "apply_suggestions", "unpublish", "publish"]
 
     def get_queryset(self, request):
@@ -122,6 +142,19 @@ class QuoteAdmin(admin.ModelAdmin):
         if obj is None:
             return self.readonly_fields
         return [*self.readonly_fields, "number", "position"]
+
+    def get_autocomplete_fields(self, request):
+        if _object_id(request) is None:
+            return [*self.autocomplete_fields, "section", "topic"]
+        return self.autocomplete_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """On a quote's page, its part and topic menus list its event's, in reading order."""
+        if db_field.name in ("section", "topic") and (pk := _object_id(request)) is not None:
+            event = Quote.objects.filter(pk=pk).values("event_id")
+            model = Section if db_field.name == "section" else Topic
+            kwargs["queryset"] = model.objects.filter(event_id__in=event).order_by("number")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs.setdefault("labels", LABELS)
@@ -321,6 +354,13 @@ class QuoteAdmin(admin.ModelAdmin):
         return None
 
 
+def _object_id(request) -> str | None:
+    """The quote whose page this is (None when adding)."""
+    match = request.resolver_match
+    object_id = match.kwargs.get("object_id") if match else None
+    return unquote(object_id) if object_id and unquote(object_id).isdigit() else None
+
+
 @admin.register(QuoteRedirect)
 class QuoteRedirectAdmin(admin.ModelAdmin):
     """Quote numbers that re-imports retired, and where their old links lead: written by the
@@ -328,14 +368,15 @@ class QuoteRedirectAdmin(admin.ModelAdmin):
 
     list_display = ["number", "event", "target_quote"]
     list_filter = [("event", LabelledFilter)]
-    list_select_related = ["event", "target"]
+    list_select_related = ["event", "target__speaker"]
     search_fields = ["event__title"]
 
     @admin.display(description="转到")
     def target_quote(self, redirect: QuoteRedirect) -> str:
-        if redirect.target is None:
-            return "-"
-        return f"第 {redirect.target.number} 段 · {redirect.target.text[:PREVIEW_LENGTH]}"
+        target = redirect.target
+        if target is None:
+            return "不再指向任何发言"
+        return f"第 {target.number} 段 · {target.speaker.name} · {target.text[:PREVIEW_LENGTH]}"
 
     def has_add_permission(self, request) -> bool:
         return False

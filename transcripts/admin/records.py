@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
@@ -14,7 +15,10 @@ from django.utils.text import capfirst
 
 from .. import event_deletion
 from ..models import Event, Participation, Section, Speaker, Topic
+from .history import EventHistoryViews, EventRevisionAdmin
 from .importing import EventImportViews
+from .speakers import SpeakerAliasInline, SpeakerMergeActions, SpeakerRedirectInline
+from .workbench import WorkbenchViews
 
 
 class ParticipationInline(admin.TabularInline):
@@ -35,16 +39,16 @@ class TopicInline(admin.TabularInline):
     fields = ["number", "label", "title", "section"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        """Only the event's own parts in the topic's part menu."""
-        if db_field.name == "section" and request.resolver_match.kwargs.get("object_id"):
-            kwargs["queryset"] = Section.objects.filter(
-                event_id=request.resolver_match.kwargs["object_id"]
-            )
+        """Only the event's own parts in the topic's part menu (a new event has none yet)."""
+        if db_field.name == "section":
+            event = request.resolver_match.kwargs.get("object_id")
+            ok = event and str(event).isdigit()
+            kwargs["queryset"] = Section.objects.filter(event_id=event if ok else None)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Event)
-class EventAdmin(EventImportViews, admin.ModelAdmin):
+class EventAdmin(WorkbenchViews, EventHistoryViews, EventImportViews, admin.ModelAdmin):
     """Events, with the import pages (`importing`) and a bulk deletion (`event_deletion`)."""
 
     list_display = ["title", "series", "date", "published", "quote_count", "public_link"]
@@ -75,7 +79,7 @@ class EventAdmin(EventImportViews, admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}" target="_blank">查看</a>', event.get_absolute_url())
 
-    @admin.action(description="撤下所选活动(不删除)", permissions=["change"])
+    @admin.action(description="撤下所选活动（不删除）", permissions=["change"])
     def unpublish_events(self, request, queryset):
         return self._set_published(request, queryset, False)
 
@@ -154,7 +158,9 @@ class EventAdmin(EventImportViews, admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(SpeakerMergeActions, admin.ModelAdmin):
+    actions = ["merge_speakers"]
+    inlines = [SpeakerAliasInline, SpeakerRedirectInline]
     list_display = ["name", "slug", "handle", "event_count", "quote_count"]
     search_fields = ["name", "slug", "handle", "bio"]
     readonly_fields = []
@@ -179,7 +185,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(EventRevisionAdmin, admin.ModelAdmin):
     list_display = ["speaker", "event", "role", "order"]
     list_filter = ["role", "event"]
     search_fields = ["speaker__name", "event__title", "bio"]
@@ -187,11 +193,37 @@ class ParticipationAdmin(admin.ModelAdmin):
     list_select_related = ["speaker", "event"]
 
 
+class TopicForm(forms.ModelForm):
+    """A topic's part is one of its own event's."""
+
+    def clean(self):
+        data = super().clean()
+        event, section = data.get("event"), data.get("section")
+        if event is not None and section is not None and section.event_id != event.pk:
+            self.add_error("section", f"这个部分属于另一场活动，请选《{event.title}》的。")
+        return data
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(EventRevisionAdmin, admin.ModelAdmin):
+    form = TopicForm
     list_display = ["__str__", "event", "number", "section"]
     list_filter = ["event"]
     search_fields = ["title", "label", "event__title"]
     autocomplete_fields = ["event"]
     list_select_related = ["event", "section"]
     ordering = ["event", "number"]
+
+    def get_autocomplete_fields(self, request):
+        """Adding: the part completes as the editor types (every event's parts are many)."""
+        if request.resolver_match.kwargs.get("object_id") is None:
+            return [*self.autocomplete_fields, "section"]
+        return self.autocomplete_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """On a topic's page, its part menu lists its own event's parts."""
+        object_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "section" and object_id and str(object_id).isdigit():
+            event = Topic.objects.filter(pk=object_id).values("event_id")
+            kwargs["queryset"] = Section.objects.filter(event_id__in=event).order_by("number")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 
 from .. import editing
 from ..models import Section
+from .history import EventRevisionAdmin
 
 # Splitting shortens a part, creates a topic, moves quotes and renumbers topics.
 SPLIT_PERMISSIONS = (
@@ -28,7 +29,7 @@ class SplitHeadingForm(forms.Form):
     topic_title = forms.CharField(
         label="话题标题",
         max_length=200,
-        help_text="部分标题末尾那段其实是第一个小标题的文字,照原样填写,例如“百模大战”。",
+        help_text="部分标题末尾那段其实是第一个小标题的文字，照原样填写，例如“百模大战”。",
     )
 
     def __init__(self, *args, section: Section, **kwargs) -> None:
@@ -45,12 +46,13 @@ class SplitHeadingForm(forms.Form):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(EventRevisionAdmin, admin.ModelAdmin):
     list_display = ["event_title", "number", "title", "split_link"]
     list_display_links = ["title"]
     list_filter = ["event"]
     list_select_related = ["event"]
     search_fields = ["title", "event__title"]
+    autocomplete_fields = ["event"]
 
     def get_urls(self):
         split = path(

@@ -22,13 +22,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from taggit.models import Tag
 
 from .. import tagging
-from ..models import TagAlias, TaggedQuote, TagRedirect
+from ..models import Event, TagAlias, TaggedEvent, TaggedQuote, TagRedirect
 from ..slugs import clean_tag_name
 
 if admin.site.is_registered(Tag):
@@ -38,7 +38,11 @@ if admin.site.is_registered(Tag):
 class TagAliasForm(forms.ModelForm):
     class Meta:
         model = TagAlias
-        fields = ["name"]
+        fields = ["name", "tag"]
+        labels = {"name": "别名", "tag": "所属标签"}
+        help_texts = {
+            "name": "同义词，例如 LLM 是“大模型”的别名；标签建议和搜索把它读作所属的标签。"
+        }
 
     def clean_name(self) -> str:
         name = clean_tag_name(self.cleaned_data["name"])
@@ -50,6 +54,7 @@ class TagAliasForm(forms.ModelForm):
 class TagAliasInline(admin.TabularInline):
     model = TagAlias
     form = TagAliasForm
+    fields = ["name"]
     extra = 0
 
 
@@ -60,7 +65,8 @@ class TagForm(forms.ModelForm):
     class Meta:
         model = Tag
         fields = ["name"]
-        help_texts = {"name": "改名后,旧的标签网址会永久跳转到新网址。"}
+        labels = {"name": "标签名"}
+        help_texts = {"name": "改名后，旧的标签网址会永久跳转到新网址。"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,9 +99,18 @@ class MergeForm(forms.Form):
     """The merge confirmation: one of the selected tags as the target, or a new name."""
 
     target = forms.ModelChoiceField(
-        Tag.objects.none(), required=False, widget=forms.RadioSelect, empty_label=None
+        Tag.objects.none(),
+        label="并入这个标签",
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
     )
-    new_name = forms.CharField(required=False, max_length=100)
+    new_name = forms.CharField(
+        label="或并入一个新标签",
+        required=False,
+        max_length=100,
+        help_text="填写新标签的名称；所选标签全部并入它，原名称成为它的别名。",
+    )
 
     def __init__(self, *args, tags: QuerySet, moves: dict[int, Moving], **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,8 +131,9 @@ class MergeForm(forms.Form):
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     form = TagForm
-    list_display = ["name", "slug", "quote_count", "event_count", "alias_names"]
+    list_display = ["name", "url_name", "quote_count", "event_count", "alias_names"]
     search_fields = ["name", "slug", "aliases__name"]
+    search_help_text = "搜索标签名、网址名或别名"
     ordering = ["name"]
     inlines = [TagAliasInline]
     actions = ["merge_selected", "delete_unused"]
@@ -128,13 +144,17 @@ class TagAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 quote_count=Count("transcripts_taggedquote_items", distinct=True),
-                event_count=Count("transcripts_taggedevent_items", distinct=True),
+                event_count=events_of_tag(),
             )
             .prefetch_related("aliases")
         )
 
     def get_readonly_fields(self, request, obj=None):
-        return ["slug", "quote_count"] if obj is not None else []
+        return ["url_name", "quote_count", "event_count"] if obj is not None else []
+
+    @admin.display(description="网址名", ordering="slug")
+    def url_name(self, tag: Tag) -> str:
+        return tag.slug
 
     def get_actions(self, request):
         """No bulk delete of tags in use: it would leave the search index behind."""
@@ -272,6 +292,16 @@ class TagAdmin(admin.ModelAdmin):
             self.message_user(request, f"这些标签仍在使用,没有删除:{in_use}。", messages.WARNING)
 
 
+def events_of_tag() -> Subquery:
+    """How many events a tag (the outer row) is on: the events of its quotes and the events
+    tagged themselves, each event once however many of its quotes carry the tag."""
+    tag = OuterRef(OuterRef("pk"))
+    quote_events = TaggedQuote.objects.filter(tag=tag).values("content_object__event_id")
+    tagged_events = TaggedEvent.objects.filter(tag=tag).values("content_object_id")
+    events = Event.objects.filter(Q(pk__in=quote_events) | Q(pk__in=tagged_events)).order_by()
+    return Subquery(events.annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1])
+
+
 def _quotes_moving(tags: list[Tag]) -> tuple[dict[int, Moving], int]:
     """For each selected tag as the target: how many quotes would move to it (they carry one of
     the others) and how many of those do not carry it yet; and how many quotes would move to a
@@ -306,3 +336,17 @@ class TagRedirectAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(TagAlias)
+class TagAliasAdmin(admin.ModelAdmin):
+    """Synonyms of tags, each read as its tag by suggestions, search and every tag box."""
+
+    form = TagAliasForm
+    fields = ["name", "tag"]
+    list_display = ["name", "tag"]
+    list_select_related = ["tag"]
+    search_fields = ["name", "tag__name"]
+    search_help_text = "搜索别名或它所属的标签"
+    autocomplete_fields = ["tag"]
+    ordering = ["name"]

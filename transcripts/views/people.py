@@ -8,7 +8,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from ..forms import QuoteFilterForm
-from ..models import Quote, Speaker, TagRedirect
+from ..models import Quote, Speaker, SpeakerRedirect, TagRedirect
 from ..pagecache import site_page
 from ..reader import (
     quotes_across_events,
@@ -30,9 +30,12 @@ def speaker_list(request):
 def speaker_detail(request, slug: str):
     # someone who appears at no published event has no public page (takedowns included); a
     # placeholder has one (its event links to it), unlisted and not for search engines
-    speaker = get_object_or_404(
-        Speaker.objects.filter(participations__event__published=True).distinct(), slug=slug
-    )
+    try:
+        speaker = get_object_or_404(
+            Speaker.objects.filter(participations__event__published=True).distinct(), slug=slug
+        )
+    except Http404:  # merged into someone else: the old link leads to them
+        return _moved_speaker(request, slug)
     form = QuoteFilterForm(request.GET, without=["speaker"])  # the page is the speaker's own
     reading = speaker_reading(speaker, form.filters(), form.problems())
     return render(
@@ -45,6 +48,16 @@ def speaker_detail(request, slug: str):
             "filtered": reading.filters.active,
         },
     )
+
+
+def _moved_speaker(request, slug: str) -> HttpResponsePermanentRedirect:
+    """A 301 to the speaker this old slug was merged into; a 404 for a slug never known."""
+    moved = SpeakerRedirect.objects.select_related("speaker").filter(old_slug=slug).first()
+    if moved is None or Speaker.objects.filter(slug=slug).exists():
+        raise Http404("no such speaker")
+    query = request.META.get("QUERY_STRING", "")
+    url = reverse("speaker-detail", args=[moved.speaker.slug]) + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(url)
 
 
 @site_page

@@ -79,7 +79,12 @@ class Command(BaseCommand):
                         self._say_dry_run(path, transcript)
                     else:
                         self._say(
-                            path, event_import(transcript=transcript, replace=options["replace"])
+                            path,
+                            event_import(
+                                transcript=transcript,
+                                replace=options["replace"],
+                                source=Path(path).name,
+                            ),
                         )
             except (parsing.ParseError, ImportConflict, ImportBusy, OSError, DataError) as exc:
                 if isinstance(exc, DataError):  # a value the checks let through, the database not
