@@ -85,6 +85,19 @@ class Event(models.Model):
         help_text="导入的源文件的 SHA-256，用来认出同一个文件",
     )
     source_format = models.CharField("来源格式", max_length=20, blank=True)
+    language = models.CharField(
+        "文字",
+        max_length=10,
+        choices=[("zh-Hans", "简体中文"), ("zh-Hant", "繁体中文")],
+        default="zh-Hans",
+        help_text="实录正文的书写系统：导入时自动判断，可以改",
+    )
+    recording_url = models.URLField(
+        "录音录像",
+        max_length=500,
+        blank=True,
+        help_text="音频或视频文件的网址（在页面里播放），或 Bilibili / YouTube 的视频页面",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -365,30 +378,6 @@ class QuoteRedirect(models.Model):
         return f"{self.event.title} 旧第 {self.number} 段 → {target}"
 
 
-class PendingUpload(models.Model):
-    """A transcript uploaded in the admin, waiting for its editor to confirm the import.
-
-    In the database, not in a cache: the confirm step may reach another worker, or come after
-    the cache was cleared. One use only (the confirm deletes it); gone after `expires_at`
-    (transcripts/admin/importing.py removes the expired ones whenever someone uploads).
-    """
-
-    token = models.CharField("凭据", max_length=64, unique=True)
-    user = models.ForeignKey("auth.User", models.CASCADE, related_name="+", verbose_name="上传者")
-    name = models.CharField("文件名", max_length=255)
-    data = models.BinaryField("文件内容")
-    format = models.CharField("格式", max_length=20)
-    replace = models.BooleanField("替换现有活动", default=False)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    expires_at = models.DateTimeField("失效时间", db_index=True)
-
-    class Meta:
-        verbose_name = "待确认的上传"
-        verbose_name_plural = "待确认的上传"
-
-    def __str__(self) -> str:
-        return self.name
-
-
 # Old names and old addresses that lead to today's records live beside these models.
 from .aliases import SpeakerAlias, SpeakerRedirect, TagAlias, TagRedirect  # noqa: E402, F401
+from .uploads import PendingUpload  # noqa: E402, F401
