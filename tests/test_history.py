@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from reversion.models import Revision
 
-from transcripts import history
+from transcripts import history, quote_edits
 from transcripts.history_diff import word_diff
 from transcripts.history_restore import RestoreError
 from transcripts.models import Event, Quote, QuoteRedirect, Speaker, SpeakerRedirect
@@ -60,45 +60,6 @@ def change_quote(admin_client, number: int, **changes):
     response = admin_client.post(url, data | changes)
     assert response.status_code == 302, response.content.decode()[:2000]
     return response
-
-
-def split(q: Quote, at: int) -> Quote:
-    """Split a quote as the workbench does (ORM, in a revision): the second half gets a new
-    number and the place after it."""
-    event = q.event
-    with history.revision(event, comment="拆分"):
-        later = event.quotes.filter(position__gt=q.position).order_by("-position")
-        for other in later:
-            other.position += 1
-            other.save(update_fields=["position"])
-        number = max(q.number for q in event.quotes.all()) + 1
-        second = Quote.objects.create(
-            event=event,
-            number=number,
-            position=q.position + 1,
-            speaker=q.speaker,
-            section=q.section,
-            topic=q.topic,
-            text=q.text[at:],
-        )
-        q.text = q.text[:at]
-        q.save(update_fields=["text"])
-    return second
-
-
-def merge_into_previous(q: Quote) -> Quote:
-    event = q.event
-    previous = event.quotes.get(position=q.position - 1)
-    with history.revision(event, comment="合并"):
-        previous.text += q.text
-        previous.save(update_fields=["text"])
-        number, position = q.number, q.position
-        q.delete()
-        QuoteRedirect.objects.create(event=event, number=number, target=previous)
-        for other in event.quotes.filter(position__gt=position).order_by("position"):
-            other.position -= 1
-            other.save(update_fields=["position"])
-    return previous
 
 
 def every_link_answers(client, numbers, texts: dict[int, str]) -> None:
@@ -237,8 +198,10 @@ def test_restore_brings_back_texts_speakers_headings_and_tags(admin_client, clie
 def test_restore_after_a_split_keeps_every_link(client, demo):
     texts = {q.number: q.text for q in demo.quotes.all()}
     before = history.versions_of(demo).first()
-    second = split(quote(10), at=5)
+    first, second = quote_edits.split_quote(quote=quote(10), at=5, user=None)
+    assert (first.text, second.text) == (texts[10][:5], texts[10][5:].strip())
     texts[second.number] = second.text
+    assert history.versions_of(demo).first().pk != before.pk  # the split is a revision
     history.restore(event=demo, version_id=before.pk, user=None)
     assert quote(10).text == texts[10]
     assert not Quote.objects.filter(pk=second.pk).exists()
@@ -249,8 +212,9 @@ def test_restore_after_a_split_keeps_every_link(client, demo):
 def test_restore_after_and_before_a_merge_keeps_every_link(client, demo):
     texts = {q.number: q.text for q in demo.quotes.all()}
     original = history.versions_of(demo).first()
-    merge_into_previous(quote(11))
+    quote_edits.merge_into_previous(quote=quote(11), user=None)
     merged = history.versions_of(demo).first()
+    assert merged.pk != original.pk and texts[11] in quote(10).text
     history.restore(event=demo, version_id=original.pk, user=None)
     assert quote(11).text == texts[11] and not QuoteRedirect.objects.filter(number=11).exists()
     every_link_answers(client, texts, texts)
