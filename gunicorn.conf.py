@@ -11,6 +11,8 @@ understood stops the server with a message naming the variable:
 | GUNICORN_TIMEOUT       | 30 seconds before a stuck worker is restarted     |
 | GUNICORN_MAX_REQUESTS  | 20000 requests, then a worker is replaced (±10 %) |
 | GUNICORN_ACCESS_LOG    | - (stdout); empty turns the access log off        |
+| GUNICORN_LIMIT_REQUEST_LINE | 0: no limit of gunicorn's own (see below)    |
+| GUNICORN_LIMIT_REQUEST_FIELD_SIZE | 32768 bytes for one header line        |
 """
 
 from __future__ import annotations
@@ -43,6 +45,17 @@ max_requests_jitter = max(1, max_requests // 10)
 forwarded_allow_ips = ""
 secure_scheme_headers: dict[str, str] = {}
 forwarder_headers = ""
+
+# Long addresses: a search for 2,000 Chinese characters is some 18,000 bytes of URL, and gunicorn's
+# default request-line limit (4094 bytes) answers it with a bare "414 URI Too Long" before Django
+# can say that the query is too long. Gunicorn accepts a limit up to 8190 bytes or none at all (0);
+# none it is, so the search view answers with its own message: gunicorn's fast parser still stops
+# a line at 1 MB, and the slow one at the worker timeout. A proxy in front must let such lines
+# through too (nginx: `large_client_header_buffers 4 32k;`). The page a long search answers with
+# sends its address back as the Referer of every link followed from it: a header line of
+# 32 KB is allowed for that (gunicorn's default is 8190 bytes).
+limit_request_line = env_int("GUNICORN_LIMIT_REQUEST_LINE", 0)
+limit_request_field_size = env_int("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", 32768)
 
 accesslog = env_str("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"

@@ -124,6 +124,10 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
+        # an event's recording (Event.recording_url) plays in the page with the browser's own
+        # player, and editors host it wherever they can (a CDN, an archive): any https origin,
+        # for media only. Media cannot run code, so this widens nothing that scripts could use.
+        "media-src": [SELF, "https:"],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
@@ -153,6 +157,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses every text answer the site renders, cached or not: pages served by the page
+    # cache below come out already gzipped (a stored gzip copy, Content-Encoding set, so this
+    # leaves them alone), the rest (search, admin, API, error pages) is compressed here. Inside
+    # whitenoise, which serves its own precompressed static files. BREACH: the reader pages carry
+    # no secret (their forms are GETs without a CSRF token); the admin's forms do, but Django
+    # masks the CSRF token anew in every response and this middleware pads each gzip stream with
+    # random bytes (Heal-the-BREACH, Django 4.2+), so compressing the admin is safe as well.
+    "django.middleware.gzip.GZipMiddleware",
     # serves stored pages to anonymous readers before the session, locale and auth layers run
     "transcripts.middleware.PageCacheMiddleware",
     # a lost database connection: a 503 page with Retry-After, not a traceback
@@ -271,6 +283,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# A CJK font for quote share cards; empty: search fonts-noto-cjk (transcripts.share_card)
+SHARE_CARD_FONT = env_str("SHARE_CARD_FONT", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -330,6 +344,9 @@ else:
 
 # Taggit keeps Chinese in tag slugs (百模大战 stays 百模大战); tags match case-insensitively.
 TAGGIT_CASE_INSENSITIVE = True
+
+# Quotes show half-width ,:;?!() between Chinese characters full-width (the text is unchanged).
+TRANSCRIPTS_FULLWIDTH_PUNCTUATION = env_bool("TRANSCRIPTS_FULLWIDTH_PUNCTUATION", default=True)
 
 LOGGING = {
     "version": 1,

@@ -5,10 +5,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from transcripts.views import health
+from transcripts.views import errors, health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", errors.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/", include("transcripts.api")),
 ]
@@ -17,5 +18,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-# A database error that escapes the views still answers 503, not 500.
-handler500 = health.server_error
+# The site's own error pages (transcripts/views/errors.py); 404 and 403 are Django's handlers
+# with our templates. A database error that escapes the views still answers 503, not 500.
+handler400 = errors.bad_request
+handler500 = errors.server_error

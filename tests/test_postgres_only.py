@@ -14,6 +14,7 @@ from transcripts.search.query import parse_query
 from transcripts.search.service import quote_search
 
 from .factories import import_demo
+from .test_search import brief
 
 
 @pytest.fixture(autouse=True)
@@ -97,8 +98,10 @@ def test_a_phrase_finds_exactly_the_quotes_that_contain_it():
     expected = sorted(q.number for q in Quote.objects.filter(text__contains="大模型"))
     assert results.count == len(expected) > 20
     assert sorted(hit.quote.number for hit in results.hits) == expected
-    ranks = [(hit.tier, hit.score) for hit in results.hits]
-    assert ranks == sorted(ranks)  # metadata matches first, then best (lowest) score first
+    ranks = [(hit.tier, brief(hit.quote.number), hit.score) for hit in results.hits]
+    # metadata matches first, brief lines after the rest of their tier, then best (lowest) score
+    assert ranks == sorted(ranks)
+    assert any(rank[1] for rank in ranks) and not all(rank[1] for rank in ranks)
 
 
 @pytest.mark.django_db

@@ -341,8 +341,17 @@ def test_quotes_whose_tags_name_the_term_rank_first(client):
     in_order = [r["number"] for r in after["results"]]
     assert set(in_order[: len(tier_one)]) == tier_one  # all of them before any other quote
     assert {n for n, tier in tiers.items() if tier == 1} == tier_one
-    ranks = [(r["tier"], r["score"]) for r in after["results"]]
-    assert ranks == sorted(ranks)
+    ranks = [(r["tier"], brief(r["number"]), r["score"]) for r in after["results"]]
+    assert ranks == sorted(ranks)  # in a tier, brief quotes after the others
+
+
+def brief(number: int) -> bool:
+    """Whether the quote ranks after the others of its tier (a line, a host's short question)."""
+    from transcripts.search.documents import is_brief
+
+    quote = Quote.objects.select_related("event").get(number=number)
+    role = quote.event.participations.get(speaker_id=quote.speaker_id).role
+    return is_brief(quote.text, host=role == "host")
 
 
 @pytest.mark.parametrize("term", ["幻觉", "大模型", "模型 -数据"])

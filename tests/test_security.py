@@ -80,6 +80,7 @@ def test_https_responses_carry_the_security_headers(client, url):
         "script-src": "'self'",
         "style-src": "'self'",
         "img-src": "'self' data:",
+        "media-src": "'self' https:",  # recordings: see settings
         "object-src": "'none'",
         "base-uri": "'none'",
         "frame-ancestors": "'none'",

@@ -46,7 +46,7 @@ def test_filter_by_speaker_shows_only_their_13_quotes(client):
     response = client.get(EVENT, {"speaker": "zhangjunlin"})
     html = response.content.decode()
     assert len(quotes_on(response)) == 13
-    assert '发言人:<strong lang="zh">张俊林</strong>' in html
+    assert '发言人：<strong lang="zh">张俊林</strong>' in html
     assert "共 70 段发言中有 13 段符合" in html  # the numbers stand between words, exactly
     assert '<meta name="robots" content="noindex, follow">' in html
     assert f'href="{EVENT}#q-{quotes_on(response)[0]}"' in html  # back to its place in the whole
@@ -114,7 +114,9 @@ def test_table_of_contents_lists_parts_then_topics(client):
     toc = html[html.index('class="toc"') : html.index("</nav>", html.index('class="toc"'))]
     assert toc.index("一、从业者的感悟") < toc.index("二、现状") < toc.index("百模大战")
     assert toc.index("百模大战") < toc.index("国内大模型的水平") < toc.index("三、应用")
-    assert f'href="{EVENT}?topic=10"' in toc
+    # every entry jumps within the page (an anchor, not a reload as a filter)
+    assert 'href="#topic-10"' in toc and 'href="#part-1"' in toc and "?topic=" not in toc
+    assert 'id="topic-10"' in html and 'id="part-1"' in html
 
 
 def test_the_event_page_is_served_from_the_cache_until_the_event_changes(client):
@@ -134,7 +136,7 @@ def test_quote_permalink(client):
     assert quotes_on(response) == [1]
     assert "尤老师和刘老师都是学者" in html
     assert '<meta property="og:title" content="溪亭日暮 · 大模型训练和进化之路">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary' in html  # _large_image with a card
     assert 'rel="next" href="' + EVENT + 'q/2/"' in html and 'rel="prev"' not in html
     assert '<link rel="canonical" href="http://testserver' + EVENT + 'q/1/">' in html
     assert "一、从业者的感悟" in html  # its part
@@ -148,7 +150,7 @@ def test_quote_permalink_shows_topic_neighbours_and_stage_directions(client):
     assert 'rel="prev"' in html and 'rel="next"' in html
     staged = Event.objects.get().quotes.get(text__contains="(观众:笑)")
     html = client.get(f"{EVENT}q/{staged.number}/").content.decode()
-    assert '<span class="stage">(观众:笑)</span>' in html
+    assert '<span class="stage">（观众：笑）</span>' in html  # set full-width among Chinese
 
 
 def test_unknown_quote_numbers_are_404(client):
@@ -245,3 +247,61 @@ def test_the_quote_page_shows_its_start_time_and_translation(client, recorded):
 def test_the_demo_has_no_times_nor_translations(client):
     html = client.get(EVENT).content.decode()
     assert 'class="start"' not in html and 'class="translation"' not in html
+
+
+# Finding your place (issue 15) ----------------------------------------------------------------
+
+
+def quote_html(html: str, number: int) -> str:
+    start = html.index(f'id="q-{number}"')
+    return html[start : html.index("</article>", start)]
+
+
+def test_each_turn_links_to_the_same_speakers_previous_and_next_turn(client):
+    own = quotes_on(client.get(EVENT, {"speaker": "zhangjunlin"}))  # their 13 turns, in order
+    html = client.get(EVENT).content.decode()
+    first, second, last = (
+        quote_html(html, own[0]),
+        quote_html(html, own[1]),
+        quote_html(html, own[-1]),
+    )
+    assert re.findall(r'class="turn" href="#q-(\d+)"', first) == [str(own[1])]  # no previous
+    assert re.findall(r'class="turn" href="#q-(\d+)"', second) == [str(own[0]), str(own[2])]
+    assert re.findall(r'class="turn" href="#q-(\d+)"', last) == [str(own[-2])]  # no next
+    assert "同一发言人的上一段" in second and "同一发言人的下一段" in second
+
+
+def test_a_filtered_pages_contents_jump_into_the_whole_transcript(client):
+    html = client.get(EVENT, {"speaker": "zhangjunlin"}).content.decode()
+    toc = html[html.index('class="toc"') : html.index("</nav>", html.index('class="toc"'))]
+    assert f'href="{EVENT}#topic-10"' in toc and f'href="{EVENT}#part-1"' in toc
+    assert 'id="topic-10"' not in html  # the filtered page has no anchors of its own
+
+
+def test_guest_list_contents_and_chart_come_folded_so_a_phone_starts_on_the_transcript(client):
+    html = client.get(EVENT).content.decode()
+    folds = re.findall(r'<details class="fold[^"]*"[^>]*>', html)
+    assert len(folds) == 4 and not any("open" in f for f in folds)  # guests, chart, toc, filters
+    filtered = client.get(EVENT, {"speaker": "zhangjunlin"}).content.decode()
+    assert '<details class="fold fold-filters" open>' in filtered  # the filters in use show
+    assert 'src="/static/js/reader.js"' in html  # opens them on a wide screen
+    assert html.count('href="#main"') >= 2  # back to top (under the contents and the transcript)
+
+
+def test_the_event_pages_search_box_searches_that_event_only(client):
+    make_event(quotes=30, slug="other", title="另一场")
+    html = client.get(EVENT).content.decode()
+    form = html[
+        html.index('class="event-search"') : html.index(
+            "</form>", html.index('class="event-search"')
+        )
+    ]
+    assert (
+        'action="/search/"' in html[html.rindex("<form", 0, html.index('class="event-search"')) :]
+    )
+    slug = EVENT.strip("/").split("/")[-1]
+    assert f'name="event" value="{slug}"' in form and 'name="q"' in form
+    everywhere = client.get("/search/", {"q": "开源"}).content.decode()
+    here = client.get("/search/", {"q": "开源", "event": slug}).content.decode()
+    assert 'data-event="other"' in everywhere
+    assert f'data-event="{slug}"' in here and 'data-event="other"' not in here

@@ -71,6 +71,7 @@ def event_transcript(event: Event) -> ExportedTranscript:
         source_name=event.source_name,
         source_url=event.source_url,
         intro=event.intro,
+        recording_url=event.recording_url,
         published=event.published,
         tags=tuple(sorted(tag.name for tag in event.tags.all())),
         speakers=tuple(_speaker(p) for p in event.participations.all()),

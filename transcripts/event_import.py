@@ -9,19 +9,15 @@ published flag (`import_permalinks` decides the numbers and writes the redirects
 Who each speaker is (`match_speakers`) is decided in one read-only function, which the admin's
 import preview calls too, so the preview shows exactly what the import will do. A placeholder
 (说话人1, SPEAKER_00, 提问者1) is a speaker of its own event only: never matched to a speaker
-of another event, and never a match for a named person (`import_speakers` writes the rows).
+of another event, nor to a named person (`import_speakers` writes the rows). Rows are written and
+indexed in batches, so memory follows the batch, not the event.
 
-Rows are written and indexed in batches, so memory follows the batch, not the event.
-
-Every value is checked first (`import_checks.checked`: lengths, numbers, slugs, tag names, NUL),
-whatever the format. Imports take turns: the second of two imports of one file at the same moment
-waits for the first, then finds its event ("unchanged": already imported), and two imports
-never race to create the same speaker or tag (`import_turns`); the unique source checksum is the
-database's guarantee behind it. Tag names are resolved by `import_tags.tags_for_import` (a merged
-tag's name is an alias and leads to the tag it was merged into), which holds the tags until the
-import commits, so a merge meanwhile is refused as busy instead of failing the import at commit.
-A backup (our JSON export) keeps its event's creation and change times and its tags' slugs,
-aliases and old slugs.
+Every value is checked first (`import_checks.checked`), whatever the format. Imports take
+turns: the second of two imports of one file at the same moment waits for the first, then finds
+its event ("unchanged": already imported), and two imports never race to create the same speaker
+or tag (`import_turns`); the unique source checksum is the database's guarantee behind it. Tag names are resolved (and held until commit) by
+`import_tags.tags_for_import`. A backup (our JSON export) keeps creation and change times and
+its tags' slugs, aliases and old slugs.
 """
 
 from __future__ import annotations
@@ -40,7 +36,7 @@ from .import_permalinks import Plan, replacement_plan, write_redirects
 from .import_speakers import speaker_rows
 from .import_turns import ImportBusy, take_turn
 from .models import Event, Participation, Quote, Section, Speaker, TaggedQuote, Topic
-from .parsing import ParseWarning, Transcript
+from .parsing import ParseWarning, Transcript, script
 from .parsing.json_export import ExportedTranscript
 from .parsing.transcript import Dropped, Variant
 from .search import service as search
@@ -291,8 +287,11 @@ def _fill_event(event: Event, transcript: Transcript, tags: dict[str, Tag]) -> N
     event.source_name = transcript.source_name
     event.source_url = transcript.source_url
     event.intro = transcript.intro
+    if transcript.recording_url:  # other formats never carry one: an editor's stays
+        event.recording_url = transcript.recording_url
     event.source_checksum = transcript.checksum
     event.source_format = transcript.format
+    event.language = script.script_of(transcript.title, *(t.text for t in transcript.turns))
     if transcript.published is not None:
         event.published = transcript.published
     event.save()

@@ -155,6 +155,7 @@ class _Door:
                 t.source_name, ": 'source'", limit=_limit(Event, "source_name")
             ),
             "source_url": self.url(t.source_url),
+            "recording_url": self.url(t.recording_url, "recording_url"),
             "intro": self.text(t.intro, ": 'intro'"),
             "tags": self.tags(t.tags, ": 'tags'"),
             "speakers": tuple(self.speakers()),
@@ -172,12 +173,10 @@ class _Door:
             changes["warnings"] = (*t.warnings, *self.warnings)
         return replace(t, **changes) if changes else t
 
-    def url(self, value: str) -> str:
-        value = self.text(value, ": 'source_url'")
-        if len(value) > (limit := _limit(Event, "source_url")):
-            self.warn(
-                "value-left-out", f": 'source_url' is longer than {limit} characters: left out"
-            )
+    def url(self, value: str, field: str = "source_url") -> str:
+        value = self.text(value, f": '{field}'")
+        if len(value) > (limit := _limit(Event, field)):
+            self.warn("value-left-out", f": '{field}' is longer than {limit} characters: left out")
             return ""
         return value
 

@@ -13,10 +13,13 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import Count, Max, Q
 
+from . import segmentation
 from .models import Event
+from .parsing.script import to_simplified
 from .vocabulary import Vocabulary
 
 
@@ -76,7 +79,8 @@ def distinctive_words(
     `documents` maps a document key to its content words; `groups` maps a group (a speaker) to
     its document keys. A word scores by how often the group says it, times how rare it is
     across all documents; a word said once by the group, or found in every document, is not
-    distinctive, and words in `exclude` (speaker names) never count.
+    distinctive, and words in `exclude` (speaker names) and function words in either script
+    (`is_function_word`) never count.
     """
     excluded = set(exclude)
     frequencies = DocumentFrequencies.of(documents.values())
@@ -87,8 +91,17 @@ def distinctive_words(
         scored = {
             word: frequencies.tf_idf(count, length, word)
             for word, count in counts.items()
-            if count >= 2 and frequencies.frequency[word] < frequencies.size
+            if count >= 2
+            and frequencies.frequency[word] < frequencies.size
+            and not is_function_word(word)
         }
         ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
         result[group] = [word for word, _ in ranked[:top]]
     return result
+
+
+@lru_cache(maxsize=20_000)
+def is_function_word(word: str) -> bool:
+    """A word that carries no topic, in Simplified or Traditional characters: 時候, 東西 and
+    我們 are read in Simplified (时候, 东西, 我们) against the stopwords (`segmentation`)."""
+    return not segmentation.is_content_word(to_simplified(word))

@@ -123,7 +123,37 @@ def _unavailable(
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": detail}, status=503)
     else:
-        response = HttpResponse(render_to_string(template), status=503)
+        response = HttpResponse(_page(template), status=503)
     response["Retry-After"] = str(RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _page(template: str) -> str:
+    # The page extends base.html, which needs no database; should it fail all the same (a
+    # static file missing from the manifest, say), a plain page still says what is going on.
+    try:
+        return render_to_string(template)
+    except Exception:
+        logger.exception("the %s page could not be rendered", template)
+        title, zh, en = _PLAIN[template]
+        return (
+            '<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{title} · 盐沙龙</title></head><body><h1>{title}</h1><p>{zh}</p>"
+            f'<p lang="en">{en}</p></body></html>'
+        )
+
+
+_PLAIN = {
+    "503.html": (
+        "网站暂时无法访问",
+        "数据库暂时没有响应，请稍候片刻再刷新页面。",
+        "The database is not answering at the moment. Please try again in a little while.",
+    ),
+    "503_not_migrated.html": (
+        "网站尚未完成安装",
+        "数据库还没有建好表。管理员请运行 python manage.py migrate，然后刷新页面。",
+        "The site is not set up yet: an administrator should run python manage.py migrate.",
+    ),
+}

@@ -8,15 +8,20 @@ page never walks a relation (no query per quote) and nothing is bolted onto mode
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext
 from taggit.models import Tag
 
 from .models import Participation, Quote, Section, Speaker, TaggedQuote, Topic
 from .parsing.languages import language
 from .parsing.vocabulary import STAGE_DIRECTION
+from .typography import fullwidth
 
 # Above this many quotes, read the tags of their whole event rather than name every quote.
 _TAGS_BY_ID_LIMIT = 200
@@ -67,14 +72,15 @@ class QuoteView:
 
     number: int
     position: int
-    text: str
+    text: str  # as stored
+    shown: str  # as set for readers: `typography.fullwidth` (when on), see `display_text`
     translation: str  # the turn in the source's other language ("" when none)
     translation_lang: str  # "en" or "zh", for the `lang` attribute ("" without a translation)
     start: float | None  # seconds into the recording
     end: float | None
     clock: str  # the start as a reader reads it: "01:05", "1:02:03" ("" when unknown)
     seconds: str  # the start as a player seeks it: "65.25" ("" when unknown)
-    segments: tuple[tuple[bool, str], ...] | None  # see `text_segments`
+    segments: tuple[tuple[bool, str], ...] | None  # `shown`, see `text_segments`
     speaker: SpeakerAtEvent
     section: Section | None
     topic: Topic | None
@@ -97,17 +103,19 @@ def quote_view(
 ) -> QuoteView:
     """The quote as readers see it; `event_url` is its event's page (the permalink is below it)."""
     start = quote.start_time
+    shown = display_text(quote.text)
     return QuoteView(
         number=quote.number,
         position=quote.position,
         text=quote.text,
+        shown=shown,
         translation=quote.translation,
         translation_lang=script_language(quote.translation) if quote.translation else "",
         start=start,
         end=quote.end_time,
         clock=clock(start) if start is not None else "",
         seconds=plain_seconds(start) if start is not None else "",
-        segments=text_segments(quote.text),
+        segments=text_segments(shown),
         speaker=speaker,
         section=section,
         topic=topic,
@@ -150,13 +158,49 @@ def script_language(text: str) -> str:
     return "en" if language(text) == "en" else "zh"
 
 
+def display_text(text: str) -> str:
+    """A quote's text as readers see it: half-width punctuation between Chinese characters
+    shown full-width (`typography`), unless TRANSCRIPTS_FULLWIDTH_PUNCTUATION is off."""
+    if getattr(settings, "TRANSCRIPTS_FULLWIDTH_PUNCTUATION", True):
+        return fullwidth(text)
+    return text
+
+
+_DATA = Path(__file__).resolve().parent / "data"
+_JOINED = re.compile(r"\s*(?:[、,，/;；&+]|\band\b)\s*")
+_ROLE_COLON = re.compile(r"^[^:：]{1,8}[:：]\s*")
+
+
+@cache
+def stage_words() -> frozenset[str]:
+    """The curated stage words (data/stage_words.txt), lower case."""
+    lines = (_DATA / "stage_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=4096)
+def is_stage_direction(inner: str) -> bool:
+    """（笑）, (Laughter), （笑声、掌声）, （观众：笑）: the text inside brackets is made of
+    known stage words (after a role and a colon, maybe); （暗房）, (g0v), (主持) are not."""
+    words = stage_words()
+    inner = inner.strip().rstrip("。.!！…").lower()
+    candidates = [inner, _ROLE_COLON.sub("", inner, count=1)]
+    return any(
+        parts and all(part in words for part in parts)
+        for parts in ([p for p in _JOINED.split(c) if p] for c in candidates)
+    )
+
+
 def text_segments(text: str) -> tuple[tuple[bool, str], ...] | None:
-    """Split a quote's text around stage directions: ((is_stage_direction, text), ...);
-    None when there are none (the common case, rendered as plain text)."""
-    if "(" not in text and "（" not in text:
+    """Split a quote's text around stage directions (known stage words in brackets, see
+    `is_stage_direction`): ((is_stage_direction, text), ...); None when there are none (the
+    common case, rendered as plain text)."""
+    if "(" not in text and "（" not in text and "[" not in text and "【" not in text:
         return None
     segments, cursor = [], 0
     for match in STAGE_DIRECTION.finditer(text):
+        if not is_stage_direction(match.group()[1:-1]):
+            continue
         segments.append((False, text[cursor : match.start()]))
         segments.append((True, match.group()))
         cursor = match.end()

@@ -28,6 +28,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from . import vocabulary
+from .aliases import SpeakerAlias
 from .models import Event, Participation, Quote, Section, Speaker, TagAlias, Topic
 from .pagecache import content_changed, signals_speak
 from .search import service as search
@@ -109,6 +110,7 @@ def _vocabulary_changed(sender, instance, created: bool = False, raw: bool = Fal
         search.index_quotes(Quote.objects.filter(tags=instance))
 
 
+@receiver([post_save, post_delete], sender=SpeakerAlias, dispatch_uid="speaker-alias-changed")
 @receiver([post_save, post_delete], sender=TagAlias, dispatch_uid="alias-changed")
 def _alias_changed(sender, instance: TagAlias, raw: bool = False, **kwargs) -> None:
     if not raw:

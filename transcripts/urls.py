@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from .pagecache import site_page
-from .views import discovery, events, people, search
+from .views import cards, discovery, events, people, search
 
 
 class UnicodeSlugConverter:
@@ -23,6 +23,7 @@ urlpatterns = [
     path("", events.home, name="home"),
     path("events/<slug:slug>/", events.event_detail, name="event-detail"),
     path("events/<slug:slug>/q/<int:number>/", events.quote_detail, name="quote-detail"),
+    path("events/<slug:slug>/q/<int:number>/card.png", cards.quote_card, name="quote-card"),
     path("speakers/", people.speaker_list, name="speaker-list"),
     path("speakers/<slug:slug>/", people.speaker_detail, name="speaker-detail"),
     path("search/", search.search, name="search"),
@@ -31,6 +32,11 @@ urlpatterns = [
     # feed readers and crawlers poll: cached, and a 304 when nothing changed
     path("feed/", site_page(discovery.LatestEventsAtomFeed()), name="feed-atom"),
     path("feed/rss/", site_page(discovery.LatestEventsFeed()), name="feed-rss"),
+    path("search/feed/", site_page(discovery.SearchQuotesFeed()), name="search-feed"),
+    path(
+        "speakers/<slug:slug>/feed/", site_page(discovery.SpeakerQuotesFeed()), name="speaker-feed"
+    ),
+    path("tags/<uslug:slug>/feed/", site_page(discovery.TagQuotesFeed()), name="tag-feed"),
     path("sitemap.xml", site_page(sitemap), {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
     path(
         "sitemap-quotes.xml",

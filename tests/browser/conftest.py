@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,3 +121,52 @@ def page(context, page_problems):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> str:
+    """axe-core's script: from AXE_JS (a path to axe.min.js), or installed once with npm into
+    test-artifacts/axe. Without it the accessibility tests skip, except in CI, where they fail."""
+    path = os.environ.get("AXE_JS")
+    if not path:
+        folder = ARTIFACTS / "axe"
+        path = str(folder / "node_modules" / "axe-core" / "axe.min.js")
+        if not Path(path).is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            subprocess.run(
+                ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",
+                 str(folder), "axe-core@4"],
+                capture_output=True, timeout=300, check=False,
+            )  # fmt: skip
+    if not Path(path).is_file():
+        message = "axe-core is not available: set AXE_JS or let npm install it"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return Path(path).read_text(encoding="utf-8")
+
+
+def axe_violations(page, axe_js: str) -> list[str]:
+    """WCAG 2.x A and AA violations axe-core finds on the page, with up to three nodes each."""
+    page.add_script_tag(content=axe_js)
+    return page.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return r.violations.map(v => v.id + ' x' + v.nodes.length + ': ' +
+                v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+        }""",
+        WCAG,
+    )
+
+
+def wait_until(page, expression: str, *, timeout: float = 10.0) -> None:
+    """Wait until `expression` is true in the page. Playwright's wait_for_function evaluates its
+    predicate with eval, which the site's CSP forbids; page.evaluate is not subject to it."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)

@@ -1,18 +1,15 @@
 """Our own JSON export (`export_event`), so an edited event can be exported and imported again.
 
-Accepts one event object or an array of them; every field is checked, and a missing or
-mistyped one is a `ParseError` naming the event and the field. Fields added later (a quote's
-"start", "end" and "translation", a speaker's "placeholder", the event's "created" and
-"updated" times, the "tag_details") may be missing, as in exports made before they existed.
+Accepts one event object or an array of them; a missing or mistyped field is a `ParseError`
+naming the event and the field. Fields added later (a quote's "start", "end" and "translation",
+a speaker's "placeholder", the event's "created", "updated" and "recording_url", the
+"tag_details") may be missing, as in exports made before they existed.
 
-What only JSON can say is refused here: NUL and lone surrogates in strings (`\u0000`,
-`\ud800`: no database stores them), nesting too deep to read. What every format can get wrong
-(lengths, number ranges, slugs, tag names) is checked for all of them by the import service
-(`transcripts.import_checks`).
+Refused here: NUL and lone surrogates (`\u0000`, `\ud800`: no database stores them) and
+nesting too deep to read; the rest is checked for every format by `transcripts.import_checks`.
 
-A backup carries more than the `Transcript` every parser returns: when the event was created
-and last changed (the feeds print both) and, for each tag it uses, its slug, aliases and old
-slugs (links and search follow them). `parse_all` returns those as `ExportedTranscript`s.
+A backup also carries the event's creation and change times and its tags' slugs, aliases and
+old slugs: `parse_all` returns those as `ExportedTranscript`s.
 """
 
 from __future__ import annotations
@@ -205,6 +202,7 @@ def _event(data: Any, index: int) -> Transcript:
         source_name=event.text("source"),
         source_url=event.text("source_url"),
         intro=event.text("intro"),
+        recording_url=event.text("recording_url"),
         published=published if isinstance(published, bool) else None,
         tags=event.strings("tags"),
         speakers=speakers,
@@ -377,6 +375,8 @@ def _dump_event(transcript: Transcript) -> dict[str, Any]:
         "published": transcript.published,
         "tags": list(transcript.tags),
     }
+    if transcript.recording_url:  # only then: exports of events without one are unchanged
+        event["recording_url"] = transcript.recording_url
     if isinstance(transcript, ExportedTranscript):
         for key, moment in (("created", transcript.created), ("updated", transcript.updated)):
             if moment is not None:

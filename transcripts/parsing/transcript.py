@@ -132,6 +132,7 @@ class Transcript:
     source_name: str = ""
     source_url: str = ""
     intro: str = ""
+    recording_url: str = ""  # an audio/video file or a video page (only our JSON export has it)
     slug: str = ""  # only when the source names one (our JSON export)
     published: bool | None = None  # None: the source does not say
     tags: tuple[str, ...] = ()

@@ -62,6 +62,23 @@ class Document:
     tokens: str
     meta: str
     visible: bool = True
+    brief: bool = False  # ranks after the substantive quotes of its tier (`is_brief`)
+
+
+# Ranking: within a tier, a quote too short to say much, or a host's short question that only
+# repeats the words of the discussion, comes after the quotes that answer (recall unchanged).
+BRIEF_CHARS = 20
+HOST_QUESTION_CHARS = 100
+_QUESTION_END = re.compile(r"[?？][\s\"'”’）)」』…。]*$")
+
+
+def is_brief(text: str, *, host: bool = False) -> bool:
+    """Whether a quote ranks after the others of its tier: under BRIEF_CHARS characters, or a
+    host's question under HOST_QUESTION_CHARS (it ends with ？ or ?)."""
+    size = len(text.strip())
+    if size < BRIEF_CHARS:
+        return True
+    return host and size < HOST_QUESTION_CHARS and bool(_QUESTION_END.search(text))
 
 
 @lru_cache(maxsize=4096)
@@ -70,7 +87,14 @@ def _meta(speaker: str, topic: str, tags: tuple[str, ...]) -> str:
 
 
 def build_document(
-    quote_id: int, text: str, *, speaker: str, topic: str, tags: list[str], visible: bool = True
+    quote_id: int,
+    text: str,
+    *,
+    speaker: str,
+    topic: str,
+    tags: list[str],
+    visible: bool = True,
+    host: bool = False,
 ) -> Document:
     from .. import segmentation
 
@@ -82,4 +106,5 @@ def build_document(
         tokens=" ".join(segmentation.search_tokens(normalized)),
         meta=_meta(speaker, topic, tuple(sorted(tags))),
         visible=visible,
+        brief=is_brief(text, host=host),
     )

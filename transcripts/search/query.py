@@ -54,7 +54,7 @@ def parse_query(raw: str) -> Query:
     if not raw:
         raise QueryError("请输入要搜索的词。")
     if len(raw) > MAX_LENGTH:
-        raise QueryError(f"搜索词太长了({len(raw)} 个字符),请缩短到 {MAX_LENGTH} 个字符以内。")
+        raise QueryError(f"搜索词太长了（{len(raw)} 个字），请缩短到 {MAX_LENGTH} 字以内。")
     terms: list[Term] = []
     for match in _CHUNK.finditer(raw.replace("“", '"').replace("”", '"')):
         negated = bool(match.group(1)) if match.group(2) is not None else False

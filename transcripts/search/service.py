@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.safestring import SafeString
 
 from .. import vocabulary
 from ..filters import NO_FILTERS, QuoteFilters
-from ..models import Event, Quote, Speaker, TaggedQuote
-from ..slugs import speaker_slug
-from .backends import IndexSearch, backend
+from ..models import Event, Participation, Quote, Speaker, TaggedQuote
+from .backends import IndexSearch, Ranked, backend
 from .documents import Document, build_document, normalize
 from .highlight import snippet
-from .query import Query, QueryError, parse_query, with_synonyms
+from .names import named_speakers, split_named
+from .query import MAX_LENGTH, Query, QueryError, parse_query, with_synonyms
 
 BATCH = 1000
 # what a result shows: the quote, its event, speaker and topic (not the event's intro...)
@@ -36,6 +36,7 @@ HIT_FIELDS = (
     "event__slug",
     "event__title",
     "event__date",
+    "event__language",  # the snippet's lang
     "speaker__name",
     "speaker__slug",
     "topic__number",
@@ -85,10 +86,19 @@ def _documents(quotes: Iterable[Quote]) -> list[Document]:
         .select_for_update(no_key=True)
         .values_list("pk", "published")
     )
-    return [_document(q, tags.get(q.pk, []), published[q.event_id]) for q in quotes]
+    hosts = _hosts({q.event_id for q in quotes})
+    return [_document(q, tags.get(q.pk, []), published[q.event_id], hosts) for q in quotes]
 
 
-def _document(quote: Quote, tags: list[str], event_published: bool) -> Document:
+def _hosts(event_ids) -> set[tuple[int, int]]:
+    """(event id, speaker id) of these events' hosts: their short questions rank after answers."""
+    rows = Participation.objects.filter(event_id__in=event_ids, role="host")
+    return set(rows.values_list("event_id", "speaker_id"))
+
+
+def _document(
+    quote: Quote, tags: list[str], event_published: bool, hosts: set[tuple[int, int]]
+) -> Document:
     topic = quote.topic.title if quote.topic else ""
     return build_document(
         quote.pk,
@@ -97,6 +107,7 @@ def _document(quote: Quote, tags: list[str], event_published: bool) -> Document:
         topic=topic,
         tags=tags,
         visible=quote.published and event_published,
+        host=(quote.event_id, quote.speaker_id) in hosts,
     )
 
 
@@ -124,9 +135,11 @@ def index_quotes(
 def index_new_quotes(rows: Iterable) -> None:
     """Index quotes just written by the import service, from what it holds in memory: its
     `event_import.QuoteRow`s, each quote with its `event`, `speaker` and `topic`, and its
-    `tag_names` (no query, nothing to replace; the import holds its event's row)."""
+    `tag_names` (one query, for the hosts; nothing to replace: the import holds its event's row)."""
     vocabulary.current()  # jieba keeps tag and speaker names whole
-    documents = [_document(r.quote, r.tag_names, r.quote.event.published) for r in rows]
+    rows = list(rows)
+    hosts = _hosts({r.quote.event_id for r in rows})
+    documents = [_document(r.quote, r.tag_names, r.quote.event.published, hosts) for r in rows]
     backend().write(documents, fresh=True)
 
 
@@ -163,6 +176,10 @@ class SearchResults:
     page_size: int
     error: str = ""
     speakers: list[Speaker] = field(default_factory=list)
+    # speakers the query names (刘知远, liuzhiyuan): their quotes are results, first, whether
+    # or not they say the name; `rest` is what those must match (None: the name was all)
+    named: list[Speaker] = field(default_factory=list)
+    rest: Query | None = None
     _filtered: object = None  # the quotes the reader's filters leave, to rank
     # no filters: the index alone answers (it holds exactly what is public)
     _index: IndexSearch | None = None
@@ -171,9 +188,31 @@ class SearchResults:
     def count(self) -> int:
         if self._filtered is None:
             return 0
+        if self.named:  # their quotes and the others', apart: the sum is exact
+            own = sum(n for _, n in self.named_counts)
+            return own + backend().matching(self._others, self.query).count()
         if self._index is not None:
             return self._index.count_index(self.query)
         return self._unranked.count()
+
+    @cached_property
+    def named_counts(self) -> list[tuple[Speaker, int]]:
+        """Each named speaker with how many of their quotes are results."""
+        if self._filtered is None or not self.named:
+            return []
+        rows = self._own.order_by().values("speaker_id").annotate(n=Count("id"))
+        counts = {row["speaker_id"]: row["n"] for row in rows}
+        return [(speaker, counts.get(speaker.pk, 0)) for speaker in self.named]
+
+    @cached_property
+    def _own(self):
+        """The named speakers' quotes (that match the rest of the query, if any)."""
+        own = self._filtered.filter(speaker__in=self.named)
+        return backend().matching(own, self.rest) if self.rest else own
+
+    @cached_property
+    def _others(self):
+        return self._filtered.exclude(speaker__in=self.named)
 
     @cached_property
     def hits(self) -> list[Hit]:
@@ -181,7 +220,9 @@ class SearchResults:
             return []
         offset = (self.page - 1) * self.page_size
         # rank narrow rows first, then read the page's quotes whole (no wide rows to sort)
-        if self._index is not None:
+        if self.named:
+            ranked = self._named_page(offset, self.page_size)
+        elif self._index is not None:
             ranked = self._index.ranked_index(self.query, offset=offset, size=self.page_size)
         else:
             ranked = backend().ranked(
@@ -199,10 +240,45 @@ class SearchResults:
             if pk in quotes
         ]
 
+    def _named_page(self, offset: int, size: int) -> list[Ranked]:
+        """The named speakers' quotes first (newest event first, in reading order; ranked by
+        the rest of the query if any), then the others that match, ranked."""
+        own_total = sum(n for _, n in self.named_counts)
+        page: list[Ranked] = []
+        if offset < own_total:
+            if self.rest is not None:
+                own = self._filtered.filter(speaker__in=self.named)
+                page = [
+                    (pk, score, 1)
+                    for pk, score, _ in backend().ranked(own, self.rest, offset=offset, size=size)
+                ]
+            else:
+                newest = F("event__date").desc(nulls_last=True)  # undated last, on both databases
+                rows = self._own.order_by(newest, "-event_id", "position")
+                page = [(pk, 0.0, 1) for pk in rows.values_list("id", flat=True)[offset:][:size]]
+        if len(page) < size:
+            others = backend().ranked(
+                self._others,
+                self.query,
+                offset=max(0, offset - own_total),
+                size=size - len(page),
+            )
+            page += others
+        return page
+
     @cached_property
     def _unranked(self):
         """The matching quotes, unordered and unscored (counts, facets)."""
+        if self.named:
+            others = backend().matching(self._others, self.query)
+            return Quote.objects.filter(
+                Q(pk__in=self._own.values("pk")) | Q(pk__in=others.values("pk"))
+            )
         return backend().matching(self._filtered, self.query)
+
+    def matching(self):
+        """Every result, unordered (a queryset): none for a query that cannot be searched."""
+        return Quote.objects.none() if self._filtered is None else self._unranked
 
     @property
     def pages(self) -> int:
@@ -236,19 +312,27 @@ def quote_search(
     raw: str, filters: QuoteFilters = NO_FILTERS, *, page: int = 1, page_size: int = 20
 ) -> SearchResults:
     """Ranked, filtered, paginated results; a query that cannot be searched gives results with
-    an `error` for the reader instead of raising."""
+    an `error` for the reader instead of raising. A query that names a speaker (or has a word
+    that does) gives their quotes too: see `names`."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     results = SearchResults(query=None, filters=filters, page=max(1, page), page_size=page_size)
-    results.speakers = speaker_suggestions(raw)
+    named, rest = split_named(raw) if len(raw or "") <= MAX_LENGTH else ([], raw)
+    results.speakers = named
     try:
         vocabulary.current()  # jieba keeps tag and speaker names whole
         results.query = with_synonyms(parse_query(raw), synonym_groups())
     except QueryError as error:
         results.error = str(error)
         return results
+    if named:
+        try:  # the rest must be a query of its own (not only excluded words)
+            results.rest = with_synonyms(parse_query(rest), synonym_groups()) if rest else None
+            results.named = named
+        except QueryError:
+            pass
     results._filtered = _filtered(filters)
     search = backend()
-    if not filters.active and isinstance(search, IndexSearch):
+    if not filters.active and isinstance(search, IndexSearch) and not results.named:
         results._index = search
     return results
 
@@ -257,39 +341,7 @@ def _filtered(filters: QuoteFilters):
     return filters.narrow(Quote.objects.public())
 
 
-_speaker_keys: dict[str, object] = {}
-
-
-def _could_name_a_speaker(text: str, ascii_form: str) -> bool:
-    """Whether any speaker's name, handle or slug is this text: a set lookup, refreshed when
-    the vocabulary version moves (speakers added or renamed), so most searches ask nothing."""
-    version = vocabulary.version()
-    if _speaker_keys.get("version") != version:
-        keys: set[str] = set()
-        for name, handle, slug in Speaker.objects.values_list("name", "handle", "slug"):
-            keys.update((name, handle.lower(), slug))
-        keys.discard("")
-        _speaker_keys.update(version=version, keys=keys)
-    keys = _speaker_keys["keys"]
-    return (
-        text in keys
-        or text.lstrip("@").lower() in keys
-        or (bool(ascii_form) and (ascii_form in keys or ascii_form.replace("-", "") in keys))
-    )
-
-
 def speaker_suggestions(raw: str) -> list[Speaker]:
-    """Speakers whose name, pinyin or handle is the query (刘知远, liuzhiyuan, zibuyu9), among
-    those who speak in a published event."""
-    text = (raw or "").replace("\x00", "").strip()
-    if not text or len(text) > 50:
-        return []
-    ascii_form = speaker_slug(text) if text.isascii() else ""
-    if not _could_name_a_speaker(text, ascii_form):
-        return []
-    condition = Q(name=text) | Q(handle__iexact=text.lstrip("@"))
-    if ascii_form:
-        condition |= Q(slug=ascii_form) | Q(slug=ascii_form.replace("-", ""))
-    return list(
-        Speaker.objects.filter(condition, participations__event__published=True).distinct()[:5]
-    )
+    """Speakers whose name, alias, pinyin or handle is the query (刘知远, liuzhiyuan, zibuyu9),
+    among those who speak in a published event."""
+    return named_speakers(raw)

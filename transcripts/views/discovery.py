@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponse
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -17,6 +20,7 @@ from taggit.models import Tag
 
 from ..models import Event, Quote, Speaker
 from ..reader import home_events
+from ..search.service import SearchResults, quote_search
 
 
 class LatestEventsFeed(Feed):
@@ -60,6 +64,93 @@ class LatestEventsFeed(Feed):
 class LatestEventsAtomFeed(LatestEventsFeed):
     feed_type = Atom1Feed
     subtitle = LatestEventsFeed.description
+
+
+# Quotes to follow: a search, a speaker, a tag --------------------------------------------------
+
+FEED_QUOTES = 30
+
+
+def latest_quotes(quotes):
+    """Public quotes among these, newest event first, the last said first, as a feed lists them."""
+    return (
+        quotes.filter(pk__in=Quote.objects.public().values("pk"))
+        .select_related("event", "speaker")
+        .order_by(F("event__date").desc(nulls_last=True), "-event_id", "-position")[:FEED_QUOTES]
+    )
+
+
+class QuoteFeed(Feed):
+    """An Atom feed of quotes: each entry the quote's permalink, with its speaker and event."""
+
+    feed_type = Atom1Feed
+
+    def item_title(self, quote: Quote) -> str:
+        return f"{quote.speaker.name} · {quote.event.title}"
+
+    def item_description(self, quote: Quote) -> str:
+        return escape(quote.text)  # escaped once for HTML, as LatestEventsFeed's
+
+    def item_link(self, quote: Quote) -> str:
+        return quote.get_absolute_url()
+
+    def item_author_name(self, quote: Quote) -> str:
+        return quote.speaker.name
+
+    def item_pubdate(self, quote: Quote) -> datetime.datetime:
+        return LatestEventsFeed.item_pubdate(self, quote.event)
+
+    def item_updateddate(self, quote: Quote) -> datetime.datetime:
+        return quote.event.updated_at
+
+
+class SpeakerQuotesFeed(QuoteFeed):
+    def get_object(self, request, slug: str) -> Speaker:
+        speakers = Speaker.objects.filter(participations__event__published=True).distinct()
+        return get_object_or_404(speakers, slug=slug)
+
+    def title(self, speaker: Speaker) -> str:
+        return _("盐沙龙 · %(name)s的发言") % {"name": speaker.name}
+
+    def link(self, speaker: Speaker) -> str:
+        return speaker.get_absolute_url()
+
+    def items(self, speaker: Speaker):
+        return latest_quotes(Quote.objects.filter(speaker=speaker))
+
+
+class TagQuotesFeed(QuoteFeed):
+    def get_object(self, request, slug: str) -> Tag:
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, tag: Tag) -> str:
+        return _("盐沙龙 · 标签“%(name)s”的发言") % {"name": tag.name}
+
+    def link(self, tag: Tag) -> str:
+        return reverse("tag-detail", args=[tag.slug])
+
+    def items(self, tag: Tag):
+        return latest_quotes(Quote.objects.filter(tags=tag))
+
+
+class SearchQuotesFeed(QuoteFeed):
+    """The quotes a search finds (a speaker's name included), newest first: an unsearchable
+    query is a 404, as an unknown speaker is."""
+
+    def get_object(self, request) -> SearchResults:
+        results = quote_search(request.GET.get("q", ""))
+        if results.error or results.query is None:
+            raise Http404(results.error)
+        return results
+
+    def title(self, results: SearchResults) -> str:
+        return _("盐沙龙 · 搜索“%(q)s”") % {"q": results.query.raw}
+
+    def link(self, results: SearchResults) -> str:
+        return f"{reverse('search')}?{urlencode({'q': results.query.raw})}"
+
+    def items(self, results: SearchResults):
+        return latest_quotes(results.matching())
 
 
 class EventSitemap(Sitemap):

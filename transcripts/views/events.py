@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from ..forms import QuoteFilterForm
 from ..models import Event, Quote
 from ..pagecache import cached_page, published_event_version, site_page, site_version
 from ..reader import event_reading, home_events, quote_reading
+from ..recordings import listening, recording
 
 
 @site_page
@@ -30,6 +34,7 @@ def _event_page(request, slug: str, event: Event | None):
         event = get_object_or_404(Event.objects.published(), slug=slug)
     form = QuoteFilterForm(request.GET, without=["event"])  # the page is the event's own
     reading = event_reading(event, form.filters())
+    filtered = reading.filters.active or bool(form.problems())
     return render(
         request,
         "transcripts/event_detail.html",
@@ -38,11 +43,40 @@ def _event_page(request, slug: str, event: Event | None):
             "reading": reading,
             "form": form,
             "problems": form.problems() + reading.problems,
-            "filtered": reading.filters.active or bool(form.problems()),
+            "filtered": filtered,
+            "turns": _turns(reading.quotes),
+            # contents entries jump within the whole transcript: a filtered page has no anchors
+            "toc_base": event.get_absolute_url() if filtered else "",
             "chart": _chart(reading.speakers),
             "source_link": _web_link(event.source_url),
+            "recording": listening(event, reading.quotes),
         },
     )
+
+
+def _turns(quotes) -> list[tuple]:
+    """Each quote with links to its speaker's previous and next turn on the page (none at
+    either end): one pass over the quotes already read, no query, and the links built here
+    rather than in the template's loop, which runs once per quote (see bench/render_bench.py)."""
+    previous: list[int | None] = []
+    following: list[int | None] = [None] * len(quotes)
+    last: dict[int, int] = {}  # speaker pk -> index of their latest turn so far
+    for index, quote in enumerate(quotes):
+        before = last.get(quote.speaker.speaker.pk)
+        previous.append(None if before is None else quotes[before].number)
+        if before is not None:
+            following[before] = quote.number
+        last[quote.speaker.speaker.pk] = index
+    # built from numbers and escaped labels only: safe as HTML
+    labels = (escape(gettext("同一发言人的上一段")), escape(gettext("同一发言人的下一段")))
+    return [
+        (quote, mark_safe(_step(before, labels[0]) + _step(after, labels[1])))
+        for quote, before, after in zip(quotes, previous, following, strict=True)
+    ]
+
+
+def _step(number: int | None, label: str) -> str:
+    return f'<a class="turn" href="#q-{number}">{label}</a>' if number is not None else ""
 
 
 def _web_link(url: str) -> str:
@@ -82,6 +116,7 @@ def quote_detail(request, slug: str, number: int):
             "quote": reading.quote,
             "previous": reading.previous,
             "next": reading.next,
+            "recording": recording(event),
         },
     )
 

@@ -6,24 +6,18 @@ nor CSRF. It answers 200 while the database answers and has its tables, whatever
 (the site serves every page without a cache, only slower): `"cache"` is "ok", "down", or "none"
 when each process keeps its own cache in memory (salon_site/cache.py). A database that does not
 answer, or has no tables yet (`migrate` not run), is a 503.
-
-`server_error` is the site's handler500: a database error that escaped the views (raised in a
-middleware, say) still gets the 503 page rather than a bare 500.
 """
 
 from __future__ import annotations
-
-import sys
 
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.defaults import server_error as default_server_error
 
 from salon_site.cache import cache_health
 
-from ..middleware import RETRY_AFTER, database_problem, migrations_pending
+from ..middleware import RETRY_AFTER, migrations_pending
 
 
 @never_cache
@@ -42,8 +36,3 @@ def healthz(request):
     if status != 200:
         response["Retry-After"] = str(RETRY_AFTER)
     return response
-
-
-def server_error(request):
-    exception = sys.exc_info()[1]  # Django calls handler500 while handling the exception
-    return database_problem(request, exception) or default_server_error(request)

@@ -10,7 +10,7 @@ from django.db import connection
 
 from ..documents import RUN, Document
 from ..query import Query, Term
-from .tables import HIDDEN, PG_PIECES, PG_TABLE, Ranked
+from .tables import BRIEF, HIDDEN, PG_PIECES, PG_TABLE, Ranked
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -85,10 +85,11 @@ class PostgresBackend:
         positions."""
         grams, meta = cls._words(document.grams), cls._words(document.meta)
         tokens = cls._words(" ".join(RUN.findall(document.tokens)))  # as FTS5: no punctuation
+        brief = ("D", [BRIEF] if document.brief else [])  # ranks after the others of its tier
         if len(grams) <= cls.PIECE_GRAMS and _size(grams + meta + tokens) <= cls.PIECE_BYTES:
-            return cls._literal(("A", grams), ("B", meta), ("C", tokens)), []
-        tokens = _prefix(tokens, cls.PIECE_BYTES - _size(meta), cls.PIECE_GRAMS)
-        return cls._literal(("B", meta), ("C", tokens)), [
+            return cls._literal(("A", grams), ("B", meta), ("C", tokens), brief), []
+        tokens = _prefix(tokens, cls.PIECE_BYTES - _size(meta) - 3, cls.PIECE_GRAMS)
+        return cls._literal(("B", meta), ("C", tokens), brief), [
             cls._literal(("A", piece)) for piece in cls._pieces(grams)
         ]
 
@@ -179,7 +180,8 @@ class PostgresBackend:
         return "(" + " | ".join(self._phrase(t, "B") for t in query.positive) + ")"
 
     def narrow(self, quotes: QuerySet[Quote], query: Query) -> QuerySet[Quote]:
-        """Ranked as SQLiteBackend.tiers ranks: metadata matches first, then by ts_rank."""
+        """Ranked as SQLiteBackend.tiers ranks: metadata matches first, then the others; in
+        each, brief quotes after the rest; then by ts_rank."""
         expression = self.match_expression(query)
         match, params = f"{PG_TABLE}.document @@ %s::tsquery", [expression]
         if long := self._long_matches(query):  # their rows hold no grams: named by id
@@ -190,11 +192,13 @@ class PostgresBackend:
             params=params,
             select={
                 "tier": f"CASE WHEN {PG_TABLE}.document @@ %s::tsquery THEN 1 ELSE 2 END",
+                # brief quotes (a line, a host's short question) after the others of a tier
+                "brief": f"{PG_TABLE}.document @@ %s::tsquery",
                 "score": f"-ts_rank('{self.RANK_WEIGHTS}', {PG_TABLE}.document, %s::tsquery,"
                 f" {self.RANK_NORMALIZATION})",
             },
-            select_params=[self.metadata_expression(query), expression],
-        ).order_by("tier", "score", "id")
+            select_params=[self.metadata_expression(query), self._quoted(BRIEF), expression],
+        ).order_by("tier", "brief", "score", "id")
 
     def _long_matches(self, query: Query) -> list[int]:
         """The very long quotes in the index that match (see the class docstring): every

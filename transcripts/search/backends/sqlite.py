@@ -13,7 +13,7 @@ from django.db import connection
 
 from ..documents import RUN, Document
 from ..query import Query, Term
-from .tables import FTS_TABLE, HIDDEN, Ranked
+from .tables import BRIEF, FTS_TABLE, HIDDEN, Ranked
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -46,7 +46,10 @@ class SQLiteBackend:
         caller knows there are none."""
         rows: dict[bool, list[tuple]] = {True: [], False: []}
         for d in documents:
-            marked = (self.marked("tokens", d.tokens), self.marked("meta", d.meta))
+            tokens = self.marked("tokens", d.tokens)
+            if d.brief:  # a word of its own, never in a query's tokens (see `tiers`)
+                tokens = f"{tokens} {BRIEF}" if tokens else BRIEF
+            marked = (tokens, self.marked("meta", d.meta))
             rows[d.visible].append((d.quote_id, d.grams, *marked))
         if not rows[True] and not rows[False]:
             return
@@ -107,14 +110,19 @@ class SQLiteBackend:
         """A positive term (or a synonym) in the quote's speaker, topic or tags."""
         return "(" + " OR ".join(self._any("meta", t) for t in query.positive) + ")"
 
-    def tiers(self, query: Query) -> tuple[str, str]:
+    def tiers(self, query: Query) -> tuple[str, ...]:
         """The ranking in two tiers, each ordered by bm25: quotes whose speaker, topic or tags
         name a term first, then the others (where the jieba tokens add to the score). Together
         they are exactly the recall set. The first tier is small and cheap to rank; ranking
         the tokens in it too would double its cost and change little (its metadata dominates).
-        """
+        Each tier comes in two bands, its brief quotes (`documents.is_brief`: a line, a host's
+        short question) after the others: tier `i // 2 + 1` of the expressions returned."""
         recall, meta = self.recall_expression(query), self.metadata_expression(query)
-        return f"({recall}) AND {meta}", f"(({recall}) NOT {meta}) AND {self._boost(query)}"
+        brief = f'tokens : "{BRIEF}"'
+        bands = []
+        for tier in (f"({recall}) AND {meta}", f"(({recall}) NOT {meta}) AND {self._boost(query)}"):
+            bands += [f"({tier}) NOT {brief}", f"({tier}) AND {brief}"]
+        return tuple(bands)
 
     def _any(self, column: str, term: Term) -> str:
         """The term, or any of its synonyms (a tag's name and aliases)."""
@@ -153,7 +161,8 @@ class SQLiteBackend:
         applied to `quotes`), ranked as `tiers` ranks them."""
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         page: list[Ranked] = []
-        for tier, expression in enumerate(self.tiers(query), start=1):
+        for band, expression in enumerate(self.tiers(query)):
+            tier = band // 2 + 1
             in_tier = self._joined(quotes, expression)
             if offset:  # skip whole tiers before the page by counting them
                 before = in_tier.order_by().count()
@@ -195,7 +204,8 @@ class SQLiteBackend:
         )
         page: list[Ranked] = []
         with connection.cursor() as cursor:
-            for tier, expression in enumerate(self.tiers(query), start=1):
+            for band, expression in enumerate(self.tiers(query)):
+                tier = band // 2 + 1
                 if offset:  # skip whole tiers before the page by counting them
                     before = self._count(expression)
                     if offset >= before:
