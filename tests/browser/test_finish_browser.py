@@ -46,6 +46,33 @@ def test_dark_mode_darkens_the_page_and_keeps_aa_contrast(
         context.close()
 
 
+READER_PAGES = [
+    "/",
+    EVENT_URL,
+    f"{EVENT_URL}q/24/",
+    "/speakers/",
+    "/speakers/liuzhiyuan/",
+    "/tags/",
+    "/search/?q=幻觉",
+    "/search/?q=刘知远",
+    "/no-such-page-here/",
+]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_reader_page_passes_axe_in_light_mode(browser, live_server, demo, axe_js, width):
+    context = new_context(
+        browser, live_server, viewport={"width": width, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    try:
+        for path in READER_PAGES:
+            page.goto(path)
+            assert axe_violations(page, axe_js) == [], f"{path} at {width}px"
+    finally:
+        context.close()
+
+
 def test_printing_the_event_page_prints_the_transcript_only(page):
     page.goto(EVENT_URL)
     page.emulate_media(media="print")
