@@ -15,9 +15,9 @@ indexed in batches, so memory follows the batch, not the event.
 Every value is checked first (`import_checks.checked`), whatever the format. Imports take
 turns: the second of two imports of one file at the same moment waits for the first, then finds
 its event ("unchanged": already imported), and two imports never race to create the same speaker
-or tag (`import_turns`); the unique source checksum is the database's guarantee behind it. Tag names are resolved (and held until commit) by
-`import_tags.tags_for_import`. A backup (our JSON export) keeps creation and change times and
-its tags' slugs, aliases and old slugs.
+or tag (`import_turns`); the unique source checksum is the database's guarantee behind it. Tag
+names are resolved (and held until commit) by `import_tags.tags_for_import`. A backup (our JSON
+export) keeps creation and change times and its tags' slugs, aliases and old slugs.
 """
 
 from __future__ import annotations
