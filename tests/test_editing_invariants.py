@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
-from transcripts import heading_edits, history, quote_edits
+from transcripts import heading_edits, history, quote_edits, speaker_edits
 from transcripts.history_restore import RestoreError
 from transcripts.models import Event, Quote, Speaker, TaggedQuote
 
@@ -130,7 +130,7 @@ class Editing(RuleBasedStateMachine):
         speaker = data.draw(st.sampled_from(list(people))) if not new else None
 
         def change():
-            to = speaker or quote_edits.new_speaker(self.fresh("新人"))
+            to = speaker or speaker_edits.new_person(self.fresh("新人"))
             return quote_edits.reassign(quotes=quotes, speaker=to, user=self.user)
 
         self.step("reassign", change)

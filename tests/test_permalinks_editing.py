@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from reversion.models import Version
 
-from transcripts import heading_edits, quote_edits
+from transcripts import heading_edits, quote_edits, speaker_edits
 from transcripts.models import Event, Quote
 
 from .factories import make_event
@@ -44,7 +44,7 @@ def edit(event: Event, user) -> dict[int, str]:
     quote_edits.merge_into_previous(quote=q(event, 21), user=user)  # 21 → 5
     quote_edits.merge_into_previous(quote=q(event, 7), user=user)  # 7 → 6
     quote_edits.merge_into_previous(quote=q(event, 8), user=user)  # 8 → 6
-    quote_edits.reassign(quotes=[q(event, 9)], speaker=quote_edits.new_speaker("王明"), user=user)
+    quote_edits.reassign(quotes=[q(event, 9)], speaker=speaker_edits.new_person("王明"), user=user)
     heading_edits.move_heading(heading=topic2, before=q(event, 9), user=user)  # 6 joins topic 1
     quote_edits.merge_into_previous(quote=q(event, 6), user=user)  # 6, and 7 and 8 with it → 5
     heading_edits.insert_heading(before=q(event, 14), kind="section", title="下半场", user=user)

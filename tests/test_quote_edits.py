@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 from taggit.models import Tag
 
-from transcripts import quote_edits
+from transcripts import quote_edits, speaker_edits
 from transcripts.event_import import event_import
 from transcripts.models import Event, Quote, QuoteRedirect, Speaker, TagAlias
 from transcripts.quote_edits import EditError
@@ -184,9 +184,9 @@ def test_a_quote_merged_meanwhile_is_a_clear_error(event, editor):
 
 
 def test_reassign_gives_quotes_to_a_new_person_who_joins_the_event(event, editor):
-    wang = quote_edits.new_speaker("王明")
+    wang = speaker_edits.new_person("王明")
     assert wang.slug == "wangming" and not wang.placeholder
-    assert quote_edits.new_speaker("王明").slug == "wangming-2"
+    assert speaker_edits.new_person("王明").slug == "wangming-2"
     moved = quote_edits.reassign(quotes=[q(event, 5), q(event, 6)], speaker=wang, user=editor)
     assert moved == 2
     assert set(event.quotes.filter(speaker=wang).values_list("number", flat=True)) == {5, 6}
@@ -206,7 +206,7 @@ def test_reassign_refuses_another_events_placeholder_and_mixed_events(event, rec
 def test_reassign_label_moves_every_quote_and_the_participation(recorded, editor):
     one = Speaker.objects.get(name="说话人1")
     host = recorded.participations.get(speaker=one)
-    li = quote_edits.new_speaker("李华")
+    li = speaker_edits.new_person("李华")
     moved = quote_edits.reassign_label(event=recorded, speaker=one, to=li, user=editor)
     assert moved == 2
     assert not recorded.quotes.filter(speaker=one).exists()
@@ -218,8 +218,8 @@ def test_reassign_label_moves_every_quote_and_the_participation(recorded, editor
 
 @pytest.mark.parametrize("name", ["", "   ", "长" * 101])
 def test_a_speaker_of_nothing_is_refused(name):
-    with pytest.raises(EditError):
-        quote_edits.new_speaker(name)
+    with pytest.raises(speaker_edits.SpeakerEditError):
+        speaker_edits.new_person(name)
 
 
 # Times -----------------------------------------------------------------------------------------

@@ -18,19 +18,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django import forms
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from taggit.models import Tag
 
 from . import history, pagecache
 from .import_tags import tags_for_import
-from .models import Event, Quote, QuoteRedirect, Speaker, SpeakerRedirect, TaggedQuote
+from .models import Event, Quote, QuoteRedirect, Speaker, TaggedQuote
 from .search import service as search
-from .slugs import speaker_slug, unique_slug
 from .tag_forms import typed_tag_names
 
 MAX_SECONDS = 48 * 3600  # no recording is two days long: a typo
-MAX_SPEAKER_NAME = 100  # Speaker.name
 
 
 class EditError(ValueError):
@@ -276,28 +274,6 @@ def _hand_over(event: Event, speaker: Speaker, to: Speaker) -> None:
         event.participations.filter(pk=old.pk).delete()
         if old.role == "host":
             event.participations.filter(pk=mine.pk).update(role=old.role)
-
-
-def new_speaker(name: str) -> Speaker:
-    """A new named person with a free slug (call it inside the revision that uses them)."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise EditError("请填写发言人的姓名。")
-    if len(name) > MAX_SPEAKER_NAME:
-        raise EditError(f"姓名最多 {MAX_SPEAKER_NAME} 个字。")
-    base = speaker_slug(name)
-    for _ in range(3):
-        taken = {*Speaker.objects.filter(slug__startswith=base).values_list("slug", flat=True)}
-        old = SpeakerRedirect.objects.filter(old_slug__startswith=base)  # a merged one's link
-        taken.update(old.values_list("old_slug", flat=True))
-        speaker = Speaker(name=name, slug=unique_slug(base, taken))
-        try:
-            with transaction.atomic():
-                speaker.save()
-            return speaker
-        except IntegrityError:
-            continue  # the slug was taken meanwhile: the next free one
-    raise EditError("发言人正被另一位编辑添加，请再试一次。")
 
 
 # Times -----------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
@@ -27,6 +27,8 @@ from pypinyin import Style, lazy_pinyin
 from . import history, pagecache, slugs, vocabulary
 from .models import Event, Participation, Quote, Speaker, SpeakerAlias, SpeakerRedirect
 from .search import service as search
+
+MAX_NAME = 100  # Speaker.name
 
 __all__ = ["MergeResult", "SpeakerEditError", "map_speakers", "merge_speakers", "speaker_choices"]
 
@@ -116,15 +118,27 @@ def _person(value: Speaker | str) -> Speaker:
 
 
 def new_person(name: str) -> Speaker:
-    """A new named person with a slug no speaker and no old speaker link has."""
+    """A new named person with a slug no speaker and no old speaker link has (call it inside the
+    revision that uses them). Two editors adding one name at once get two free slugs."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise SpeakerEditError("请填写发言人的姓名。")
+    if len(name) > MAX_NAME:
+        raise SpeakerEditError(f"姓名最多 {MAX_NAME} 个字。")
     base = slugs.speaker_slug(name)
-    taken = set(Speaker.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    taken |= set(
-        SpeakerRedirect.objects.filter(old_slug__startswith=base).values_list("old_slug", flat=True)
-    )
-    speaker = Speaker.objects.create(name=name, slug=slugs.unique_slug(base, taken))
-    vocabulary.changed()
-    return speaker
+    for _ in range(3):
+        taken = {*Speaker.objects.filter(slug__startswith=base).values_list("slug", flat=True)}
+        old = SpeakerRedirect.objects.filter(old_slug__startswith=base)  # a merged one's link
+        taken.update(old.values_list("old_slug", flat=True))
+        speaker = Speaker(name=name, slug=slugs.unique_slug(base, taken))
+        try:
+            with transaction.atomic():
+                speaker.save()
+        except IntegrityError:
+            continue  # the slug was taken meanwhile: the next free one
+        vocabulary.changed()
+        return speaker
+    raise SpeakerEditError("发言人正被另一位编辑添加，请再试一次。")
 
 
 # Merging two people -------------------------------------------------------------------------

@@ -72,30 +72,21 @@ class WorkbenchViews:
                 name="transcripts_event_workbench_tags",
             ),
         ]
-        for name in ops.QUOTE_OPS:
-            urls.append(
+        heading = "heading/<str:kind>/<int:heading_id>/"
+        kinds = [
+            (ops.QUOTE_OPS, "q/<int:quote_id>/", "", self.workbench_quote_op),
+            (ops.HEADING_OPS, heading, "heading_", self.workbench_heading_op),
+            (ops.EVENT_OPS, "", "", self.workbench_event_op),
+        ]
+        for names, route, prefix, handler in kinds:
+            urls += [
                 path(
-                    f"{base}q/<int:quote_id>/{name}/",
-                    view(require_POST(partial(self.workbench_quote_op, op=name))),
-                    name=f"transcripts_event_workbench_{name}",
+                    f"{base}{route}{name}/",
+                    view(require_POST(partial(handler, op=name))),
+                    name=f"transcripts_event_workbench_{prefix}{name.replace('-', '_')}",
                 )
-            )
-        for name in ops.HEADING_OPS:
-            urls.append(
-                path(
-                    f"{base}heading/<str:kind>/<int:heading_id>/{name}/",
-                    view(require_POST(partial(self.workbench_heading_op, op=name))),
-                    name=f"transcripts_event_workbench_heading_{name}",
-                )
-            )
-        for name in ops.EVENT_OPS:
-            urls.append(
-                path(
-                    f"{base}{name}/",
-                    view(require_POST(partial(self.workbench_event_op, op=name))),
-                    name=f"transcripts_event_workbench_{name.replace('-', '_')}",
-                )
-            )
+                for name in names
+            ]
         return [*urls, *super().get_urls()]
 
     # Pages -----------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def reassign(request, event: Event, quote: Quote) -> Changed:
     name = to if isinstance(to, str) else to.name
     with history.revision(event, user=request.user, comment=f"改发言人为{name}"):
         if isinstance(to, str):
-            to = quote_edits.new_speaker(to)
+            to = speaker_edits.new_person(to)
         if every:
             count = quote_edits.reassign_label(event=event, speaker=old, to=to, user=request.user)
         else:
