@@ -28,6 +28,8 @@ from .names import named_speakers, split_named
 from .query import MAX_LENGTH, Query, QueryError, parse_query, with_synonyms
 
 BATCH = 1000
+# an import this large refreshes the planner's statistics of the index (`SearchBackend.analyze`)
+ANALYZE_AFTER = 10_000
 # what a result shows: the quote, its event, speaker and topic (not the event's intro...)
 HIT_FIELDS = (
     "number",
@@ -140,7 +142,10 @@ def index_new_quotes(rows: Iterable) -> None:
     rows = list(rows)
     hosts = _hosts({r.quote.event_id for r in rows})
     documents = [_document(r.quote, r.tag_names, r.quote.event.published, hosts) for r in rows]
-    backend().write(documents, fresh=True)
+    search = backend()
+    search.write(documents, fresh=True)
+    if len(documents) >= ANALYZE_AFTER:
+        search.analyze()
 
 
 def remove_quotes(quote_ids: Iterable[int]) -> None:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from django.db import connections
 
-from .backends import FTS_TABLE, HIDDEN, PG_TABLE
+from .backends import HIDDEN, PG_TABLE
+from .backends.sqlite import COLUMNS, KEPT, index_sql, unindex_sql
 
 QUOTE, EVENT = "transcripts_quote", "transcripts_event"
 SQLITE_HIDDEN = HIDDEN["sqlite"]
@@ -27,29 +28,27 @@ PG_HIDDEN = HIDDEN["postgresql"]
 # SQLite ------------------------------------------------------------------------------------------
 
 _SQLITE_PUBLIC = f"new.published AND (SELECT published FROM {EVENT} WHERE id = new.event_id)"
-_FTS_COLUMNS = "grams, tokens, meta"
 
 
 def _sqlite_move(direction: str, where: str) -> str:
-    """Two statements moving the entries of the quotes `where` picks into the index ("in") or
-    out of it ("out")."""
-    if direction == "out":
-        return (
-            f"INSERT OR REPLACE INTO {SQLITE_HIDDEN} (quote_id, {_FTS_COLUMNS})"
-            f" SELECT rowid, {_FTS_COLUMNS} FROM {FTS_TABLE} WHERE rowid IN ({where});"
-            f" DELETE FROM {FTS_TABLE} WHERE rowid IN ({where});"
-        )
+    """Three statements moving the entries of the quotes `where` picks into the index ("in")
+    or out of it ("out"), with the words kept beside each (`backends.sqlite.KEPT`)."""
+    picked = f"quote_id IN ({where})"
+    source, target = (SQLITE_HIDDEN, KEPT) if direction == "in" else (KEPT, SQLITE_HIDDEN)
+    # out: the index forgets the entry while its words are still there to name it
+    change = index_sql(SQLITE_HIDDEN, picked) if direction == "in" else unindex_sql(picked)
     return (
-        f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, {_FTS_COLUMNS})"
-        f" SELECT quote_id, {_FTS_COLUMNS} FROM {SQLITE_HIDDEN} WHERE quote_id IN ({where});"
-        f" DELETE FROM {SQLITE_HIDDEN} WHERE quote_id IN ({where});"
+        f"{change}; INSERT OR REPLACE INTO {target} (quote_id, {COLUMNS})"
+        f" SELECT quote_id, {COLUMNS} FROM {source} WHERE {picked};"
+        f" DELETE FROM {source} WHERE {picked};"
     )
 
 
 SQLITE_TRIGGERS = {
     # these name only the index's own tables: kept through migrations, put back after them
     "transcripts_quote_fts_delete": (
-        f"AFTER DELETE ON {QUOTE} BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END"
+        f"AFTER DELETE ON {QUOTE} BEGIN {unindex_sql('quote_id = old.id')};"
+        f" DELETE FROM {KEPT} WHERE quote_id = old.id; END"
     ),
     "transcripts_quote_fts_hidden_delete": (
         f"AFTER DELETE ON {QUOTE} BEGIN DELETE FROM {SQLITE_HIDDEN} WHERE quote_id = old.id; END"
@@ -90,6 +89,8 @@ _SQLITE_PUBLIC_ASIDE = (
 
 # PostgreSQL --------------------------------------------------------------------------------------
 
+_PG_COLUMNS = "recall, meta, brief"
+
 
 def _pg_move(direction: str, condition: str) -> str:
     """One statement moving the rows of the quotes `q` that `condition` picks into the index
@@ -98,9 +99,10 @@ def _pg_move(direction: str, condition: str) -> str:
     return (
         f"WITH moved AS (DELETE FROM {source} x USING {QUOTE} q, {EVENT} e"
         f" WHERE q.id = x.quote_id AND e.id = q.event_id AND {condition}"
-        " RETURNING x.quote_id, x.document)"
-        f" INSERT INTO {target} (quote_id, document) SELECT quote_id, document FROM moved"
-        " ON CONFLICT (quote_id) DO UPDATE SET document = EXCLUDED.document;"
+        " RETURNING x.quote_id, x.recall, x.meta, x.brief)"
+        f" INSERT INTO {target} (quote_id, {_PG_COLUMNS}) SELECT quote_id, {_PG_COLUMNS}"
+        " FROM moved ON CONFLICT (quote_id) DO UPDATE SET"
+        " recall = EXCLUDED.recall, meta = EXCLUDED.meta, brief = EXCLUDED.brief;"
     )
 
 
@@ -129,9 +131,17 @@ PG_FUNCTIONS = {
 
 
 def _has_index_tables(connection) -> bool:
-    """Whether the migration that made the aside tables has run (not before it, nor after it
-    was reversed)."""
-    return HIDDEN.get(connection.vendor) in connection.introspection.table_names()
+    """Whether the migrations that made the tables and columns the triggers name have run (not
+    before them, nor after they were reversed): the aside tables (0011), SQLite's kept words
+    (0015), PostgreSQL's columns (0016). Before them, the triggers of their time are in place."""
+    tables = connection.introspection.table_names()
+    if HIDDEN.get(connection.vendor) not in tables:
+        return False
+    if connection.vendor == "sqlite":
+        return KEPT in tables
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, PG_HIDDEN)
+    return "recall" in {column.name for column in columns}
 
 
 def uninstall(using: str = "default") -> None:

@@ -1,5 +1,5 @@
-"""The full-text index behind one small interface: SQLite FTS5 (the embedded default) or a
-PostgreSQL tsvector with a GIN index. Both index the same pre-segmented documents and match the
+"""The full-text index behind one small interface: SQLite FTS5 (the embedded default) or
+PostgreSQL tsvectors with GIN indexes. Both index the same pre-segmented documents and match the
 same parsed query, so results are the same on both; only the SQL differs.
 
 A backend writes and deletes documents, and narrows an ordinary `Quote` queryset (with the
@@ -62,6 +62,9 @@ class SearchBackend(Protocol):
 
     def optimize(self) -> None:
         """Whatever makes the index fastest after a rebuild."""
+
+    def analyze(self) -> None:
+        """Refresh what the database's planner knows of the index (after a large import)."""
 
     def matching(self, quotes: QuerySet[Quote], query: Query) -> QuerySet[Quote]:
         """The quotes (the reader's filters applied) that match, unordered: counts, facets."""

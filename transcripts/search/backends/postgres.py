@@ -1,4 +1,4 @@
-"""The PostgreSQL backend: a tsvector per quote with a GIN index, matched with `@@` and ranked by
+"""The PostgreSQL backend: tsvectors per quote with GIN indexes, matched with `@@` and ranked by
 ts_rank (see `PostgresBackend`)."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 
-from ..documents import RUN, Document
+from ..documents import Document
 from ..query import Query, Term
-from .tables import BRIEF, HIDDEN, PG_PIECES, PG_TABLE, Ranked
+from .tables import HIDDEN, PG_PIECES, PG_TABLE, Ranked
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -19,8 +19,14 @@ if TYPE_CHECKING:
 
 
 class PostgresBackend:
-    """A tsvector per quote over the pre-segmented document: grams weighted A, metadata B, jieba
-    tokens C; a GIN index; ts_rank to order.
+    """Per quote: its grams with positions and no weights (`recall`, GIN-indexed), its metadata
+    grams (`meta`, the speaker's, topic's and tags' names, GIN-indexed) and whether it is brief.
+    `@@` matches; metadata matches rank first (tier 1), brief quotes after the others of their
+    tier, then ts_rank over the grams.
+
+    Without weight labels the GIN index decides a plain word alone (a weighted query made it
+    re-read every candidate's stored vector); a phrase (a term of several grams) still reads
+    its candidates' `recall`, which holds the grams and nothing else.
 
     The tsvector and the tsquery are written as literals (`::tsvector`, `::tsquery`), not through
     `to_tsvector`/`to_tsquery`: the documents are already segmented, and PostgreSQL's parser
@@ -31,24 +37,22 @@ class PostgresBackend:
 
     Limits of the format: a literal holds under 1 MB of lexemes, positions stop at 16383 and a
     lexeme keeps 256 of them. So a very long quote (over `PIECE_GRAMS` grams: a 200,000-character
-    quote made a 1.2 MB literal) keeps only its metadata and first tokens in its row, for the
-    tier and the score, and its grams go to `PG_PIECES` in overlapping pieces: any phrase a
-    query can hold lies whole in one piece. Such a quote matches when every term is in one of
-    its pieces and no excluded term in any (`_long_matches`); it ranks by its row.
+    quote made a 1.2 MB literal) keeps no grams in its row, only its metadata, and its grams go
+    to `PG_PIECES` in overlapping pieces: any phrase a query can hold lies whole in one piece.
+    Such a quote matches when every term is in one of its pieces and no excluded term in any
+    (`_long_matches`).
     """
 
-    # ts_rank weights {D, C, B, A}: tokens C, metadata B, grams A, in the ratios of
-    # SQLiteBackend.WEIGHTS (bm25 grams 1.0, tokens 0.5, meta 2.0); each must be at most 1.
-    RANK_WEIGHTS = "{0, 0.25, 1.0, 0.5}"
     # ts_rank normalisation 1: divide by 1 + log(document length), as bm25 favours short quotes
     RANK_NORMALIZATION = 1
-    PIECE_GRAMS = 8000  # positions stay far below 16383, the metadata and tokens included
+    PIECE_GRAMS = 8000  # positions stay far below 16383
     PIECE_BYTES = 512 * 1024  # lexeme bytes per row (counted high), under the literal's 1 MB
     # A query holds at most 200 characters (query.MAX_LENGTH), so at most 200 grams in a row.
     OVERLAP = 256
     # Longer Latin words are cut: no query term is longer than 200 characters, so a cut word
     # matches exactly what the whole one would (PostgreSQL refuses lexemes over 2,047 bytes).
     MAX_WORD = 256
+    TABLES = (PG_TABLE, HIDDEN["postgresql"], PG_PIECES)
 
     def write(self, documents: Iterable[Document], *, fresh: bool = False) -> None:
         """Insert documents (a hidden quote's row goes aside), replacing older ones (and their
@@ -56,8 +60,8 @@ class PostgresBackend:
         rows: dict[bool, list[tuple]] = {True: [], False: []}
         pieces: list[tuple] = []
         for d in documents:
-            vector, parts = self.vectors(d)
-            rows[d.visible].append((d.quote_id, vector))
+            recall, meta, parts = self.vectors(d)
+            rows[d.visible].append((d.quote_id, recall, meta, d.brief))
             pieces += [(d.quote_id, number, part) for number, part in enumerate(parts, 1)]
         ids = [row[0] for row in rows[True] + rows[False]]
         if not ids:
@@ -68,7 +72,9 @@ class PostgresBackend:
             for table, batch in ((PG_TABLE, rows[True]), (HIDDEN["postgresql"], rows[False])):
                 if batch:
                     cursor.executemany(
-                        f"INSERT INTO {table} (quote_id, document) VALUES (%s, %s::tsvector)", batch
+                        f"INSERT INTO {table} (quote_id, recall, meta, brief)"
+                        " VALUES (%s, %s::tsvector, %s::tsvector, %s)",
+                        batch,
                     )
             if pieces:
                 cursor.executemany(
@@ -78,20 +84,14 @@ class PostgresBackend:
                 )
 
     @classmethod
-    def vectors(cls, document: Document) -> tuple[str, list[str]]:
-        """The tsvector literal of a document's row, and of its pieces when it is too long for
-        one. A row: grams at positions 1..n (A), then the metadata (B), then the jieba tokens
-        (C), a position left free between parts. A lexeme may repeat: PostgreSQL merges its
-        positions."""
-        grams, meta = cls._words(document.grams), cls._words(document.meta)
-        tokens = cls._words(" ".join(RUN.findall(document.tokens)))  # as FTS5: no punctuation
-        brief = ("D", [BRIEF] if document.brief else [])  # ranks after the others of its tier
-        if len(grams) <= cls.PIECE_GRAMS and _size(grams + meta + tokens) <= cls.PIECE_BYTES:
-            return cls._literal(("A", grams), ("B", meta), ("C", tokens), brief), []
-        tokens = _prefix(tokens, cls.PIECE_BYTES - _size(meta) - 3, cls.PIECE_GRAMS)
-        return cls._literal(("B", meta), ("C", tokens), brief), [
-            cls._literal(("A", piece)) for piece in cls._pieces(grams)
-        ]
+    def vectors(cls, document: Document) -> tuple[str, str, list[str]]:
+        """The tsvector literals of a document's grams and metadata, and its grams' pieces when
+        they are too long for one row (the row's grams are then empty). A lexeme may repeat:
+        PostgreSQL merges its positions."""
+        grams, meta = cls._words(document.grams), cls._literal(cls._words(document.meta))
+        if len(grams) <= cls.PIECE_GRAMS and _size(grams) <= cls.PIECE_BYTES:
+            return cls._literal(grams), meta, []
+        return "", meta, [cls._literal(piece) for piece in cls._pieces(grams)]
 
     @classmethod
     def _pieces(cls, grams: list[str]) -> list[list[str]]:
@@ -115,13 +115,8 @@ class PostgresBackend:
         return words
 
     @staticmethod
-    def _literal(*parts: tuple[str, list[str]]) -> str:
-        entries: list[str] = []
-        position = 1
-        for weight, words in parts:
-            entries.extend(f"'{word}':{p}{weight}" for p, word in enumerate(words, position))
-            position += len(words) + 1
-        return " ".join(entries)
+    def _literal(words: list[str]) -> str:
+        return " ".join(f"'{word}':{p}" for p, word in enumerate(words, 1))
 
     def delete(self, quote_ids: Iterable[int]) -> None:
         ids = list(quote_ids)
@@ -129,82 +124,138 @@ class PostgresBackend:
             with connection.cursor() as cursor:
                 self._delete(cursor, ids)
 
-    @staticmethod
-    def _delete(cursor, ids: list[int]) -> None:
-        for table in (PG_TABLE, HIDDEN["postgresql"], PG_PIECES):
+    @classmethod
+    def _delete(cls, cursor, ids: list[int]) -> None:
+        for table in cls.TABLES:
             cursor.execute(f"DELETE FROM {table} WHERE quote_id = ANY(%s)", [ids])
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            for table in (PG_TABLE, HIDDEN["postgresql"], PG_PIECES):
+            for table in self.TABLES:
                 cursor.execute(f"DELETE FROM {table}")
 
     def optimize(self) -> None:
-        """Nothing to do: autovacuum keeps the GIN index (ANALYZE runs on its own schedule)."""
+        self.analyze()
 
-    def match_expression(self, query: Query) -> str:
-        """A tsquery literal. Recall: every positive term as a phrase of grams (A), minus the
-        negated ones. Ranking: the same phrases, in the metadata too (B), and their jieba tokens
-        (C), ORed (which keeps the recall set)."""
-        recall = " & ".join(self._phrase(t, "A") for t in query.positive)
+    def analyze(self) -> None:
+        """ANALYZE the index's tables: after a bulk load the planner otherwise guesses a
+        common word matches a few hundred rows where it matches tens of thousands, and picks
+        plans for the few hundred."""
+        with connection.cursor() as cursor:
+            for table in self.TABLES:
+                cursor.execute(f"ANALYZE {table}")
+
+    def index_size(self) -> int:
+        """Bytes the index takes on disk: its tables, their TOAST and their indexes."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sum(pg_total_relation_size(t)) FROM unnest(%s::regclass[]) t",
+                [list(self.TABLES)],
+            )
+            return int(cursor.fetchone()[0] or 0)
+
+    def recall_expression(self, query: Query) -> str:
+        """A tsquery literal: every positive term as a phrase of grams, minus the negated ones."""
+        recall = " & ".join(self._phrase(t) for t in query.positive)
         for term in query.negative:
-            recall += f" & !{self._phrase(term, 'A')}"
-        boost = []
-        for term in query.positive:
-            boost += [self._phrase(term, "A"), self._phrase(term, "B")]
-            boost += [f"{self._quoted(token)}:C" for token in term.tokens]
-        return f"({recall}) & ({' | '.join(boost)})"
+            recall += f" & !{self._phrase(term)}"
+        return recall
+
+    def metadata_expression(self, query: Query) -> str:
+        """A positive term (or a synonym) in the quote's speaker, topic or tags."""
+        return " | ".join(self._phrase(t) for t in query.positive)
 
     @staticmethod
-    def _phrase(term: Term, weight: str) -> str:
+    def _phrase(term: Term) -> str:
         """The term's phrase of grams, or any of its synonyms' (a tag's name and aliases)."""
         phrases = []
         for variant in (term, *term.alternatives):
-            grams = [f"{PostgresBackend._quoted(gram)}:{weight}" for gram in variant.grams]
+            grams = [PostgresBackend._quoted(gram) for gram in variant.grams]
             if variant.prefix:
-                grams[-1] = f"{PostgresBackend._quoted(variant.grams[-1])}:*{weight}"
+                grams[-1] += ":*"
             phrases.append("(" + " <-> ".join(grams) + ")")
         return phrases[0] if len(phrases) == 1 else "(" + " | ".join(phrases) + ")"
 
-    def matching(self, quotes: QuerySet[Quote], query: Query) -> QuerySet[Quote]:
-        return self.narrow(quotes, query).order_by()
-
-    def ranked(
-        self, quotes: QuerySet[Quote], query: Query, *, offset: int, size: int
-    ) -> list[Ranked]:
-        rows = self.narrow(quotes, query).values_list("id", "score", "tier")
-        return list(rows[offset : offset + size])
-
-    def metadata_expression(self, query: Query) -> str:
-        """A positive term (or a synonym) in the quote's speaker, topic or tags (B)."""
-        return "(" + " | ".join(self._phrase(t, "B") for t in query.positive) + ")"
-
-    def narrow(self, quotes: QuerySet[Quote], query: Query) -> QuerySet[Quote]:
-        """Ranked as SQLiteBackend.tiers ranks: metadata matches first, then the others; in
-        each, brief quotes after the rest; then by ts_rank."""
-        expression = self.match_expression(query)
-        match, params = f"{PG_TABLE}.document @@ %s::tsquery", [expression]
+    def _match(self, query: Query, alias: str) -> tuple[str, list]:
+        """The condition on the index row `alias` and its parameters."""
+        match, params = f"{alias}.recall @@ %s::tsquery", [self.recall_expression(query)]
         if long := self._long_matches(query):  # their rows hold no grams: named by id
-            match, params = f"({match} OR {PG_TABLE}.quote_id = ANY(%s))", [expression, long]
+            match, params = f"({match} OR {alias}.quote_id = ANY(%s))", [*params, long]
+        return match, params
+
+    def matching(self, quotes: QuerySet[Quote], query: Query) -> QuerySet[Quote]:
+        match, params = self._match(query, PG_TABLE)
         return quotes.extra(
             tables=[PG_TABLE],
             where=[f"{PG_TABLE}.quote_id = transcripts_quote.id", match],
             params=params,
+        ).order_by()
+
+    def ranked(
+        self, quotes: QuerySet[Quote], query: Query, *, offset: int, size: int
+    ) -> list[Ranked]:
+        """One page of the matching quotes (the reader's filters applied to `quotes`), ranked
+        as `SQLiteBackend.tiers` ranks: metadata matches first, then the others; in each, brief
+        quotes after the rest; then by ts_rank."""
+        match, params = self._match(query, PG_TABLE)
+        rows = quotes.extra(
+            tables=[PG_TABLE],
+            where=[f"{PG_TABLE}.quote_id = transcripts_quote.id", match],
+            params=params,
             select={
-                "tier": f"CASE WHEN {PG_TABLE}.document @@ %s::tsquery THEN 1 ELSE 2 END",
-                # brief quotes (a line, a host's short question) after the others of a tier
-                "brief": f"{PG_TABLE}.document @@ %s::tsquery",
-                "score": f"-ts_rank('{self.RANK_WEIGHTS}', {PG_TABLE}.document, %s::tsquery,"
-                f" {self.RANK_NORMALIZATION})",
+                "tier": f"CASE WHEN {PG_TABLE}.meta @@ %s::tsquery THEN 1 ELSE 2 END",
+                "brief": f"{PG_TABLE}.brief",
+                "score": f"-ts_rank({PG_TABLE}.recall, %s::tsquery, {self.RANK_NORMALIZATION})",
             },
-            select_params=[self.metadata_expression(query), self._quoted(BRIEF), expression],
+            select_params=[self.metadata_expression(query), self.recall_expression(query)],
         ).order_by("tier", "brief", "score", "id")
+        return list(rows.values_list("id", "score", "tier")[offset : offset + size])
+
+    # The fast path, for searches without reader filters: the index holds only what readers
+    # may see, so it answers alone, joining no quote or event. The page is found band by band
+    # (tier 1, then 2; each the substantive quotes, then the brief), so a tier that fills the
+    # page leaves the next unranked.
+
+    def count_index(self, query: Query) -> int:
+        match, params = self._match(query, "s")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {PG_TABLE} s WHERE {match}", params)
+            return cursor.fetchone()[0]
+
+    def ranked_index(self, query: Query, *, offset: int, size: int) -> list[Ranked]:
+        """(quote id, score, tier) of one page, best first, from the index alone."""
+        match, params = self._match(query, "s")
+        meta, recall = self.metadata_expression(query), self.recall_expression(query)
+        page: list[Ranked] = []
+        with connection.cursor() as cursor:
+            for band, (in_meta, brief) in enumerate(BANDS):
+                where = (
+                    f" FROM {PG_TABLE} s WHERE {match} AND {'' if in_meta else 'NOT '}"
+                    f"s.meta @@ %s::tsquery AND {'' if brief else 'NOT '}s.brief"
+                )
+                if offset:  # skip whole bands before the page by counting them
+                    cursor.execute(f"SELECT count(*){where}", [*params, meta])
+                    before = cursor.fetchone()[0]
+                    if offset >= before:
+                        offset -= before
+                        continue
+                cursor.execute(
+                    f"SELECT s.quote_id, -ts_rank(s.recall, %s::tsquery,"
+                    f" {self.RANK_NORMALIZATION}) AS score{where}"
+                    " ORDER BY score, s.quote_id LIMIT %s OFFSET %s",
+                    [recall, *params, meta, size - len(page), offset],
+                )
+                page += [(pk, score, band // 2 + 1) for pk, score in cursor.fetchall()]
+                offset = 0
+                if len(page) == size:
+                    break
+        return page
 
     def _long_matches(self, query: Query) -> list[int]:
         """The very long quotes in the index that match (see the class docstring): every
         positive term in one of their pieces, no negative term in any. One query, on the
         pieces' own GIN index; nothing to read while no quote is that long."""
-        terms = [(self._phrase(t, "A"), not t.negated) for t in query.terms]
+        terms = [(self._phrase(t), not t.negated) for t in query.terms]
         having = " AND ".join(
             ("" if positive else "NOT ") + "bool_or(p.document @@ %s::tsquery)"
             for _, positive in terms
@@ -225,6 +276,10 @@ class PostgresBackend:
         if "'" in lexeme or "\\" in lexeme:
             lexeme = lexeme.replace("\\", "\\\\").replace("'", "''")
         return f"'{lexeme}'"
+
+
+# the bands of the ranking, in order: (in tier 1: a term in the metadata, brief)
+BANDS = ((True, False), (True, True), (False, False), (False, True))
 
 
 def _size(words: list[str]) -> int:

@@ -2,6 +2,12 @@
 
 Its index holds exactly what readers may see, so a search without the reader's filters is
 answered from the index alone (`count_index`, `ranked_index`: the `IndexSearch` interface).
+
+The FTS5 table is contentless: it keeps the index, not a copy of the words it indexed. A
+contentless table (SQLite 3.40: no `contentless_delete`) forgets an entry only when told the
+words it was given, so those wait beside it in a plain table (`KEPT`), as the aside table keeps a
+hidden quote's, without their marks (`stored`), which SQL puts back (`INDEXED`): two thirds of
+the words' size, and one expression for what goes in and what comes out, so the two never differ.
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.db import OperationalError, connection
 
 from ..documents import RUN, Document
 from ..query import Query, Term
@@ -19,6 +25,40 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from ...models import Quote
+
+# the words of the index's public entries, as `stored` keeps them (the hidden ones': HIDDEN)
+KEPT = "transcripts_quote_fts_kept"
+COLUMNS = "grams, tokens, meta"
+TOKEN_MARK, META_MARK = "\ue001", "\ue000"
+
+
+def _marked_sql(column: str, mark: str) -> str:
+    """SQL giving `SQLiteBackend.marked` of a stored column: its mark before each word (a
+    brief quote's word has none)."""
+    marked = f"'{mark}' || replace({column}, ' ', ' {mark}')"
+    if column == "tokens":
+        marked = f"replace({marked}, '{mark}{BRIEF}', '{BRIEF}')"
+    return f"CASE {column} WHEN '' THEN '' ELSE {marked} END"
+
+
+# the index's columns from a row of KEPT or HIDDEN: what is inserted, and what deletes it
+INDEXED = f"grams, {_marked_sql('tokens', TOKEN_MARK)}, {_marked_sql('meta', META_MARK)}"
+
+
+def unindex_sql(where: str) -> str:
+    """The statement that takes the entries of the KEPT rows `where` picks out of the index."""
+    return (
+        f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {COLUMNS})"
+        f" SELECT 'delete', quote_id, {INDEXED} FROM {KEPT} WHERE {where}"
+    )
+
+
+def index_sql(source: str, where: str) -> str:
+    """The statement that puts the entries of the `source` rows `where` picks in the index."""
+    return (
+        f"INSERT INTO {FTS_TABLE} (rowid, {COLUMNS})"
+        f" SELECT quote_id, {INDEXED} FROM {source} WHERE {where}"
+    )
 
 
 class SQLiteBackend:
@@ -31,7 +71,7 @@ class SQLiteBackend:
     # column reads only that column's postings: 模型 in a topic title is not the 模型 of the
     # text, and quotes whose metadata names a term are found without walking every quote that
     # says it. Punctuation tokens are dropped, as the tokenizer would drop them.
-    MARKS = {"grams": "", "tokens": "\ue001", "meta": "\ue000"}
+    MARKS = {"grams": "", "tokens": TOKEN_MARK, "meta": META_MARK}
 
     @classmethod
     def marked(cls, column: str, text: str) -> str:
@@ -41,30 +81,34 @@ class SQLiteBackend:
         words = RUN.findall(text)
         return mark + f" {mark}".join(words) if words else ""  # joined in C: the import's hot path
 
+    @staticmethod
+    def stored(document: Document) -> tuple[int, str, str, str]:
+        """A document's row of KEPT or HIDDEN: its words without their marks (`INDEXED` adds
+        them), a brief quote's word last."""
+        tokens = " ".join(RUN.findall(document.tokens))
+        if document.brief:  # a word of its own, never in a query's tokens (see `tiers`)
+            tokens = f"{tokens} {BRIEF}" if tokens else BRIEF
+        return (document.quote_id, document.grams, tokens, " ".join(RUN.findall(document.meta)))
+
     def write(self, documents: Iterable[Document], *, fresh: bool = False) -> None:
         """Insert documents (a hidden quote's entry goes aside), replacing older ones unless the
         caller knows there are none."""
         rows: dict[bool, list[tuple]] = {True: [], False: []}
         for d in documents:
-            tokens = self.marked("tokens", d.tokens)
-            if d.brief:  # a word of its own, never in a query's tokens (see `tiers`)
-                tokens = f"{tokens} {BRIEF}" if tokens else BRIEF
-            marked = (tokens, self.marked("meta", d.meta))
-            rows[d.visible].append((d.quote_id, d.grams, *marked))
+            rows[d.visible].append(self.stored(d))
         if not rows[True] and not rows[False]:
             return
+        insert = "INSERT INTO {} (quote_id, grams, tokens, meta) VALUES (%s, %s, %s, %s)"
         with connection.cursor() as cursor:
             if not fresh:
                 self._delete(cursor, [row[0] for row in rows[True] + rows[False]])
-            for table, key, batch in (
-                (FTS_TABLE, "rowid", rows[True]),
-                (HIDDEN["sqlite"], "quote_id", rows[False]),
-            ):
-                if batch:
-                    cursor.executemany(
-                        f"INSERT INTO {table} ({key}, grams, tokens, meta) VALUES (%s, %s, %s, %s)",
-                        batch,
-                    )
+            if rows[False]:
+                cursor.executemany(insert.format(HIDDEN["sqlite"]), rows[False])
+            if rows[True]:
+                cursor.executemany(insert.format(KEPT), rows[True])
+                cursor.executemany(
+                    index_sql(KEPT, "quote_id = %s"), [(row[0],) for row in rows[True]]
+                )
 
     def delete(self, quote_ids: Iterable[int]) -> None:
         ids = list(quote_ids)
@@ -75,18 +119,38 @@ class SQLiteBackend:
     @staticmethod
     def _delete(cursor, ids: list[int]) -> None:
         rows = [(pk,) for pk in ids]
-        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", rows)
+        cursor.executemany(unindex_sql("quote_id = %s"), rows)
+        cursor.executemany(f"DELETE FROM {KEPT} WHERE quote_id = %s", rows)
         cursor.executemany(f"DELETE FROM {HIDDEN['sqlite']} WHERE quote_id = %s", rows)
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+            cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")
+            cursor.execute(f"DELETE FROM {KEPT}")
             cursor.execute(f"DELETE FROM {HIDDEN['sqlite']}")
 
     def optimize(self) -> None:
         """Merge the index into one b-tree (after a rebuild: fewer segments to read per query)."""
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
+
+    def analyze(self) -> None:
+        """Nothing to refresh: FTS5 plans a MATCH the same whatever the index holds."""
+
+    def index_size(self) -> int:
+        """Bytes the index takes in the database file: the FTS5 table's own tables, KEPT and
+        the aside table (`dbstat`; without it, the whole file, an upper bound)."""
+        with connection.cursor() as cursor:
+            try:
+                cursor.execute(
+                    "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE %s",
+                    [f"{FTS_TABLE}%"],
+                )
+            except OperationalError:  # dbstat not compiled in
+                cursor.execute(
+                    "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size"
+                )
+            return cursor.fetchone()[0]
 
     def match_expression(self, query: Query) -> str:
         """Recall: every positive term as a phrase of grams, minus the negated ones. Ranking:
