@@ -21,6 +21,8 @@ on a value it cannot understand, instead of guessing.
 | DATABASE_REPLICA_URL   | none (a read replica: reads go there, salon_site/routers.py) |
 | REDIS_URL              | none (files in DJANGO_CACHE_DIR, shared on this machine) |
 | DJANGO_CACHE_DIR       | <project>/var/cache (the cache without REDIS_URL) |
+| SEARCH_BACKEND         | database (FTS5 / tsvector) or tantivy (needs the `tantivy` extra) |
+| SEARCH_INDEX_DIR       | <sqlite file>-tantivy, or <project>/var/search (the tantivy index) |
 """
 
 from __future__ import annotations
@@ -72,6 +74,14 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_choice(name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (the first is the default)."""
+    value = env_str(name, "").strip().lower() or choices[0]
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of: {', '.join(choices)}")
+    return value
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -341,6 +351,23 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+
+# Full-text search: the database's own index (SQLite FTS5, PostgreSQL tsvectors), or a Tantivy
+# index in a folder beside the database, kept in step through an outbox table
+# (transcripts/search/backends/tantivy.py). The folder is made when first used.
+SEARCH_BACKEND = env_choice("SEARCH_BACKEND", ("database", "tantivy"))
+if SEARCH_BACKEND == "tantivy":
+    try:
+        import tantivy  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SEARCH_BACKEND=tantivy needs the tantivy package: pip install '.[tantivy]'"
+        ) from None
+_sqlite_file = _database["NAME"] if _database["ENGINE"].endswith("sqlite3") else ""
+SEARCH_INDEX_DIR = Path(
+    env_str("SEARCH_INDEX_DIR", "")
+    or (f"{_sqlite_file}-tantivy" if _sqlite_file else BASE_DIR / "var" / "search")
+).resolve()
 
 # Taggit keeps Chinese in tag slugs (百模大战 stays 百模大战); tags match case-insensitively.
 TAGGIT_CASE_INSENSITIVE = True

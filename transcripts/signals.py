@@ -31,8 +31,8 @@ from . import vocabulary
 from .aliases import SpeakerAlias
 from .models import Event, Participation, Quote, Section, Speaker, TagAlias, Topic
 from .pagecache import content_changed, signals_speak
+from .search import outbox, visibility
 from .search import service as search
-from .search import visibility
 
 
 @receiver([post_save, post_delete], sender=Event, dispatch_uid="forget-event-version")
@@ -130,6 +130,7 @@ def _before_migrating(sender, using: str, **kwargs) -> None:
     """SQLite cannot rebuild a table while a trigger elsewhere names it (`search.visibility`)."""
     if sender.name == "transcripts":
         visibility.uninstall(using)
+        outbox.uninstall(using)
 
 
 @receiver(post_migrate, dispatch_uid="search-triggers-up")
@@ -137,3 +138,4 @@ def _after_migrating(sender, using: str, **kwargs) -> None:
     """The index's triggers back in place, and its entries on the side their quotes belong."""
     if sender.name == "transcripts":
         visibility.install(using)
+        outbox.install(using)

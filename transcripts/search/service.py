@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from .. import vocabulary
 from ..filters import NO_FILTERS, QuoteFilters
 from ..models import Event, Participation, Quote, Speaker, TaggedQuote
-from .backends import IndexSearch, Ranked, backend
+from .backends import IndexSearch, Ranked, SeparateIndex, backend
 from .documents import Document, build_document, normalize
 from .highlight import snippet
 from .names import named_speakers, split_named
@@ -156,6 +156,8 @@ def remove_quotes(quote_ids: Iterable[int]) -> None:
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
     """Empty the index and index every quote; `progress(n)` after each batch."""
     search = backend()
+    if isinstance(search, SeparateIndex):  # an index beside the database builds its own
+        return search.rebuild(progress)
     search.clear()
     done = index_quotes(Quote.objects.all(), fresh=True, progress=progress)
     search.optimize()

@@ -14,7 +14,9 @@ without segmenting a word again. Database triggers move them whichever way a fla
 (`visibility`); `write` puts each document where it belongs.
 
 The interface is declared here (`SearchBackend`, and `IndexSearch` for a backend whose index
-alone answers a search without filters); one module per backend implements it.
+alone answers a search without filters); one module per backend implements it. The setting
+`SEARCH_BACKEND` chooses: `database` (the default: FTS5 or tsvectors, whichever the database is)
+or `tantivy`, an index beside the database (`tantivy`, imported only when chosen).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from .postgres import PostgresBackend
@@ -45,6 +49,7 @@ __all__ = [
     "Ranked",
     "SQLiteBackend",
     "SearchBackend",
+    "SeparateIndex",
     "backend",
 ]
 
@@ -85,7 +90,22 @@ class IndexSearch(SearchBackend, Protocol):
     def ranked_index(self, query: Query, *, offset: int, size: int) -> list[Ranked]: ...
 
 
+@runtime_checkable
+class SeparateIndex(Protocol):
+    """A backend whose index lives outside the database, and rebuilds it itself."""
+
+    def rebuild(self, progress) -> int: ...
+
+
 def backend() -> SearchBackend:
+    if settings.SEARCH_BACKEND == "tantivy":
+        from .tantivy import TantivyBackend
+
+        return TantivyBackend.at(settings.SEARCH_INDEX_DIR)
+    if settings.SEARCH_BACKEND != "database":
+        raise ImproperlyConfigured(
+            f"SEARCH_BACKEND={settings.SEARCH_BACKEND!r}: database or tantivy"
+        )
     if connection.vendor == "postgresql":
         return PostgresBackend()
     if connection.vendor == "sqlite":
