@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import search_bench  # the corpus builder (this folder is not a package)
+import search_corpus  # the corpus builder (this folder is not a package)
 
 GOAL_SECONDS = 30.0  # gunicorn's worker timeout (GUNICORN_TIMEOUT)
 PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -73,8 +73,8 @@ def build(cast, seed, *, number: int, quotes: int, published: bool) -> int:
 
     slug = f"delete-bench-{number}"
     with transaction.atomic():
-        search_bench.write_event(
-            random.Random(search_bench.RANDOM_SEED),  # the same event every time
+        search_corpus.write_event(
+            random.Random(search_corpus.RANDOM_SEED),  # the same event every time
             seed,
             cast,
             number=number,
@@ -193,7 +193,7 @@ def main() -> None:
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: nothing collected
     scratch = Path(tempfile.mkdtemp(prefix="delete-bench-"))
     try:
-        search_bench.setup_django(scratch)
+        search_corpus.setup_django(scratch)
         from django.conf import settings
         from django.contrib.auth.models import User
         from django.db import connection, transaction
@@ -210,11 +210,13 @@ def main() -> None:
             raise SystemExit(
                 "the database already holds quotes; point DATABASE_URL at an empty one"
             )
-        seed = search_bench.read_seed()
-        search_bench.build_corpus(random.Random(search_bench.RANDOM_SEED), seed, args.others, 2500)
+        seed = search_corpus.read_seed()
+        search_corpus.build_corpus(
+            random.Random(search_corpus.RANDOM_SEED), seed, args.others, 2500
+        )
         with transaction.atomic():
             service.rebuild()
-        cast = search_bench.written_cast()
+        cast = search_corpus.written_cast()
         client = Client()
         client.force_login(User.objects.create_superuser("bench", "bench@example.org", "x"))
 
