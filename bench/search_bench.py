@@ -15,10 +15,12 @@ transaction, then the index is filled by `transcripts.search.service.rebuild()` 
 transaction, as `manage.py rebuild_search_index` does; both times are printed, with the index's
 size on disk.
 
-Then a fixed query set, each query "ranked first page (20) plus total count", five ways:
+Then a fixed query set, each query "ranked first page (20) plus total count", six ways:
 
 1. the search service: `r = quote_search(q, page_size=20); r.hits; r.count` (parsing, ranking,
    the ORM and highlighted snippets);
+   1b. `page`: what the search page asks besides, the results per speaker and per event
+   (`r.by_speaker; r.by_event; r.hits; r.count`: the facets' walk over the matches counts them);
 2. raw full-text SQL on the same index, written by hand, ranking as the service ranks (quotes
    whose speaker, topic or tags name a term first, then the others, each tier by bm25), after
    the same query parsing as the service, timed with it (vocabulary check, `parse_query`, tag
@@ -71,12 +73,14 @@ run (an unpublished 1.7-million-quote event once slowed every search to 6 s).
 The last line is the primary's summary, without the draft (read by the acceptance scripts):
 `search N quotes: service median X ms p95 Y ms; service/raw R; icontains/service Z`. `--save
 FILE` keeps the run's figures; `--against FILE` prints, per backend, how they grew since.
+`--floors` then prints, per query, the least an exact answer costs on the primary's own index
+(the count, and what any bm25 statement pays before its first row: `search_floors.py`).
 
     DJANGO_DEBUG=0 DJANGO_SECRET_KEY=<32+ characters> \\
         DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver \\
         .venv/bin/python bench/search_bench.py [--rounds N] [--quotes N] [--per-event N] \\
         [--draft-quotes N] [--backends sqlite,postgresql,tantivy] [--postgres URL] \\
-        [--save FILE] [--against FILE]
+        [--save FILE] [--against FILE] [--floors]
 
 DATABASE_URL should point at an empty, throwaway database. Nothing is cached between runs.
 
@@ -108,7 +112,9 @@ from search_figures import (
     python_counts,
     saved,
 )
+from search_floors import print_floors
 from search_report import (
+    LATENCY_GOALS_MS,
     compare_with_draft,
     print_comparison,
     print_exactness,
@@ -167,6 +173,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--postgres", help=f"a PostgreSQL server (default {DEFAULT_POSTGRES})")
     parser.add_argument("--save", type=Path, help="write the run's figures to this JSON file")
     parser.add_argument("--against", type=Path, help="compare with a run saved with --save")
+    parser.add_argument(
+        "--floors",
+        action="store_true",
+        help="then the least each query must cost on the primary's index (search_floors.py)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--tantivy-index", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -187,6 +198,8 @@ def primary(args, scratch: Path) -> tuple[Figures, Tantivy | None]:
     print(f"  (load average now {os.getloadavg()[0]:.1f})")
     figures.expected = python_counts()
     print_exactness(figures)
+    if args.floors:
+        print_floors(connection.vendor, args.rounds, LATENCY_GOALS_MS[connection.vendor][1])
     if args.draft_quotes:
         quotes, seconds = add_draft(args.draft_quotes)
         drafted = measure({"service": service_search}, args.rounds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -137,6 +138,39 @@ def test_counts_per_speaker_and_per_event_narrow_down(client):
         assert api_numbers(client, q="数据", speaker=slug)[0] == n
     html = client.get("/search/", {"q": "数据"}).content.decode()
     assert "speaker=zhangjunlin" in html and "按活动" in html
+
+
+def test_facets_offer_the_twenty_speakers_with_most_results_ties_by_slug(client):
+    # 110 quotes, 22 speakers: each speaker's five quotes start on each of the five sentences
+    make_event(quotes=110, slug="many", speakers=22)
+    wanted = normalize("广告")
+    counts = Counter(
+        q.speaker.slug
+        for q in Quote.objects.select_related("speaker")
+        if wanted in normalize(q.text)
+    )
+    expected = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:20]
+    shown, tied = (
+        {slug for slug, _ in expected},
+        {s for s, n in counts.items() if n == expected[-1][1]},
+    )
+    assert tied & shown and tied - shown  # the cut falls among speakers with as many results
+    _, _, data = api_numbers(client, q="广告")
+    assert [(f["slug"], f["count"]) for f in data["by_speaker"]] == expected
+
+
+@pytest.mark.parametrize("filters", [QuoteFilters(), QuoteFilters(topic=10)])
+def test_both_facets_and_the_count_come_from_one_walk_over_the_matches(
+    filters, django_assert_num_queries
+):
+    results = service.quote_search("模型", filters)
+    speakers = results.by_speaker
+    with django_assert_num_queries(1):  # the events' names: the matches were walked already
+        events = results.by_event
+    with django_assert_num_queries(0):
+        count = results.count
+    assert count == sum(row["n"] for row in speakers) == sum(row["n"] for row in events) > 0
+    assert count == service.quote_search("模型", filters).count  # counted on its own
 
 
 def test_unpublished_events_are_not_searched(client):

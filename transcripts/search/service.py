@@ -10,6 +10,7 @@ lets the backend match and rank, and builds highlighted snippets for one page of
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +22,7 @@ from django.utils.safestring import SafeString
 from .. import vocabulary
 from ..filters import NO_FILTERS, QuoteFilters
 from ..models import Event, Participation, Quote, Speaker, TaggedQuote
-from .backends import IndexSearch, Ranked, SeparateIndex, backend
+from .backends import IndexFacets, IndexSearch, Ranked, SeparateIndex, backend
 from .documents import Document, build_document, normalize
 from .highlight import snippet
 from .names import named_speakers, split_named
@@ -46,6 +47,7 @@ HIT_FIELDS = (
     "topic__label",
 )
 MAX_PAGE_SIZE = 200
+FACET_SIZE = 20  # speakers and events a search offers to narrow down to
 
 
 # Vocabulary ------------------------------------------------------------------------------------
@@ -193,8 +195,12 @@ class SearchResults:
 
     @cached_property
     def count(self) -> int:
+        """How many results. A page that shows facets asks for them first: their walk over the
+        matches counts them too, so the count costs no second walk."""
         if self._filtered is None:
             return 0
+        if "_groups" in self.__dict__:
+            return sum(n for _, _, n in self._groups)
         if self.named:  # their quotes and the others', apart: the sum is exact
             own = sum(n for _, n in self.named_counts)
             return own + backend().matching(self._others, self.query).count()
@@ -292,27 +298,51 @@ class SearchResults:
         return max(1, -(-self.count // self.page_size))
 
     @cached_property
+    def _groups(self) -> list[tuple[int, int, int]]:
+        """(speaker id, event id, results) of every pair among the results: both facets from
+        one walk over the matches (each walked them all, joined to its names, on its own), from
+        the index alone when it can answer."""
+        if isinstance(self._index, IndexFacets):
+            return self._index.groups_index(self.query)
+        rows = self._unranked.order_by().values_list("speaker_id", "event_id")
+        return list(rows.annotate(n=Count("id")))
+
+    @cached_property
     def by_speaker(self) -> list[dict]:
-        """How many results each speaker has, to narrow down."""
-        if self._filtered is None:
-            return []
-        rows = (
-            self._unranked.values("speaker__slug", "speaker__name")
-            .annotate(n=Count("id"))
-            .order_by("-n", "speaker__slug")
-        )
-        return list(rows[:20])
+        """How many results each speaker has, to narrow down: the most first."""
+        return self._facet(0, Speaker.objects.all(), "speaker", "name")
 
     @cached_property
     def by_event(self) -> list[dict]:
+        return self._facet(1, Event.objects.all(), "event", "title")
+
+    def _facet(self, column: int, objects, prefix: str, label: str) -> list[dict]:
+        """The FACET_SIZE largest of one column of `_groups`, named (ties by slug)."""
         if self._filtered is None:
             return []
-        rows = (
-            self._unranked.values("event__slug", "event__title")
-            .annotate(n=Count("id"))
-            .order_by("-n", "event__slug")
-        )
-        return list(rows[:20])
+        counts = _totals(self._groups, column)
+        rows = objects.filter(pk__in=_contenders(counts)).values_list("pk", "slug", label)
+        found = [
+            {f"{prefix}__slug": slug, f"{prefix}__{label}": name, "n": counts[pk]}
+            for pk, slug, name in rows
+        ]
+        return sorted(found, key=lambda row: (-row["n"], row[f"{prefix}__slug"]))[:FACET_SIZE]
+
+
+def _totals(groups: list[tuple[int, int, int]], column: int) -> Counter[int]:
+    totals: Counter[int] = Counter()
+    for row in groups:
+        totals[row[column]] += row[2]
+    return totals
+
+
+def _contenders(counts: Counter[int]) -> list[int]:
+    """The ids that may be among the FACET_SIZE largest once ties are broken by slug: every one
+    counting at least as many as the FACET_SIZE-th largest."""
+    if not counts:
+        return []
+    cutoff = sorted(counts.values(), reverse=True)[:FACET_SIZE][-1]
+    return [pk for pk, n in counts.items() if n >= cutoff]
 
 
 def quote_search(

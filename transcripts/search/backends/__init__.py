@@ -44,6 +44,7 @@ __all__ = [
     "HIDDEN",
     "PG_PIECES",
     "PG_TABLE",
+    "IndexFacets",
     "IndexSearch",
     "PostgresBackend",
     "Ranked",
@@ -88,6 +89,16 @@ class IndexSearch(SearchBackend, Protocol):
     def count_index(self, query: Query) -> int: ...
 
     def ranked_index(self, query: Query, *, offset: int, size: int) -> list[Ranked]: ...
+
+
+@runtime_checkable
+class IndexFacets(Protocol):
+    """A backend whose index alone tells, for a search without the reader's filters, how many
+    matching quotes each (speaker, event) pair holds: both facets from one walk over the
+    matches, joined to nothing but the quotes' speaker and event."""
+
+    def groups_index(self, query: Query) -> list[tuple[int, int, int]]:
+        """(speaker id, event id, matching quotes) of every pair with at least one."""
 
 
 @runtime_checkable

@@ -222,6 +222,18 @@ class PostgresBackend:
             cursor.execute(f"SELECT count(*) FROM {PG_TABLE} s WHERE {match}", params)
             return cursor.fetchone()[0]
 
+    def groups_index(self, query: Query) -> list[tuple[int, int, int]]:
+        """(speaker id, event id, matches) per pair, from one walk over the matches."""
+        match, params = self._match(query, "s")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT q.speaker_id, q.event_id, count(*) FROM {PG_TABLE} s"
+                f" JOIN transcripts_quote q ON q.id = s.quote_id WHERE {match}"
+                " GROUP BY q.speaker_id, q.event_id",
+                params,
+            )
+            return cursor.fetchall()
+
     def ranked_index(self, query: Query, *, offset: int, size: int) -> list[Ranked]:
         """(quote id, score, tier) of one page, best first, from the index alone."""
         match, params = self._match(query, "s")

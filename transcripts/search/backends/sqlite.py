@@ -259,6 +259,17 @@ class SQLiteBackend:
             )
             return cursor.fetchone()[0]
 
+    def groups_index(self, query: Query) -> list[tuple[int, int, int]]:
+        """(speaker id, event id, matches) per pair: each match's quote found by its id."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT q.speaker_id, q.event_id, count(*) FROM {FTS_TABLE}"
+                f" JOIN transcripts_quote q ON q.id = {FTS_TABLE}.rowid"
+                f" WHERE {FTS_TABLE} MATCH %s GROUP BY q.speaker_id, q.event_id",
+                [self.recall_expression(query)],
+            )
+            return cursor.fetchall()
+
     def ranked_index(self, query: Query, *, offset: int, size: int) -> list[Ranked]:
         """(quote id, score, tier) of one page, best first, from the index alone."""
         weights = ", ".join(str(w) for w in self.WEIGHTS)
