@@ -396,3 +396,116 @@ def test_names_in_angle_brackets_as_chat_logs_and_generated_podcasts_write_them(
         ("Person1", "开始吧。"),
     ]
     assert all(s.placeholder for s in transcript.speakers)
+
+
+# Shapes from real sources: radio, magazines, video sites ---------------------------------------
+
+
+def test_a_given_name_or_surname_alone_is_the_full_name_used_before():
+    text = (
+        "Morning Edition\n\nSTEVE INSKEEP, HOST: Good morning.\n\nDALE KESSLER: Morning.\n\n"
+        "INSKEEP: How is the harvest?\n\nKESSLER: Late.\n\nLinda Park: I agree.\n\n"
+        "Linda: It was a wet spring.\n"
+    )
+    transcript = parse(text, format="plaintext")
+    assert [t.speaker for t in transcript.turns] == [
+        "STEVE INSKEEP",
+        "DALE KESSLER",
+        "STEVE INSKEEP",
+        "DALE KESSLER",
+        "Linda Park",
+    ]
+    assert speakers(transcript)["STEVE INSKEEP"] == "host"
+    assert {(v.label, v.speaker) for v in transcript.variants} >= {
+        ("INSKEEP", "STEVE INSKEEP"),
+        ("Linda", "Linda Park"),
+    }
+
+
+def test_a_given_name_shared_by_two_speakers_stays_its_own_label():
+    text = "Notes\n\nLinda Park: One.\n\nLinda Wu: Two.\n\nLinda: Three.\n\nLinda: Four.\n"
+    transcript = parse(text, format="plaintext")
+    assert "Linda" in speakers(transcript)
+
+
+def test_a_sentence_opening_with_a_word_and_a_comma_is_no_label():
+    text = (
+        "Talk\n\nJane Doe: I called him.\n\nJohn Roe: And?\n\n"
+        "Jane Doe: He said no.\n\nSo, I asked him: why not?\n"
+    )
+    transcript = parse(text, format="plaintext")
+    assert set(speakers(transcript)) == {"Jane Doe", "John Roe"}
+    assert transcript.turns[-1].text.endswith("So, I asked him: why not?")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "（本文根据现场录音整理，未经嘉宾审阅）",
+        "编辑 李娜 校对 王心",
+        "This interview has been edited for length and clarity.",
+        "Stacks is produced by Northside Audio.",
+    ],
+)
+def test_an_editors_note_after_the_last_turn_is_no_ones_speech(note):
+    text = f"对谈\n\n王明：第一句。\n\n李华：第二句。\n\n王明：最后一句。\n\n{note}\n"
+    transcript = parse(text, format="plaintext")
+    assert transcript.turns[-1].text == "最后一句。"
+    assert note in [d.text for d in transcript.dropped]
+
+
+@pytest.mark.parametrize(
+    "said", ["以上只是我个人的看法，谢谢。", "We were produced by a tiny team, thank you all."]
+)
+def test_a_speakers_last_words_about_the_talk_stay_in_the_turn(said):
+    text = f"对谈\n\n王明：第一句。\n\n李华：第二句。\n\n王明：最后一句。\n\n{said}\n"
+    assert parse(text, format="plaintext").turns[-1].text.endswith(said)
+
+
+def test_a_one_off_bracketed_title_on_the_first_line_is_no_speaker():
+    text = "【圆桌实录】老街改造\n\n【主持人】开始吧。\n\n【周宏】好。\n\n【主持人】谢谢。\n"
+    transcript = parse(text, format="plaintext")
+    assert set(speakers(transcript)) == {"主持人", "周宏"}
+    assert "老街改造" in transcript.title
+
+
+def test_a_chapter_list_of_times_and_titles_is_no_speaker():
+    text = (
+        "# Episode 1\n\n- 00:00 Intro\n- 00:48 Counting the value\n- 02:10 Outro\n\n"
+        "[00:00:05] Priya Desai: Welcome.\n\n[00:00:14] Tom Becker: Thanks.\n\n"
+        "[00:00:20] Priya Desai: Let's start.\n"
+    )
+    transcript = parse(text, format="markdown")
+    assert set(speakers(transcript)) == {"Priya Desai", "Tom Becker"}
+    assert [t.start for t in transcript.turns] == [5, 14, 20]
+
+
+def test_a_time_alone_on_its_line_times_the_line_below():
+    text = "张伟\n00:00:05\n我们开始吧。\n\n李娜\n00:00:09\n好的。\n\n张伟\n00:00:12\n谢谢。\n"
+    transcript = parse(text, format="plaintext")
+    assert [(t.speaker, t.start) for t in transcript.turns] == [
+        ("张伟", 5),
+        ("李娜", 9),
+        ("张伟", 12),
+    ]
+    assert all("00:00" not in t.text for t in transcript.turns)
+
+
+def test_label_less_captions_are_one_turn_by_whoever_introduces_themself():
+    cues = ["大家好，我是周磊。", "今天聊聊面馆。", "我们下期见。"]
+    text = "".join(
+        f"{i}\n00:00:0{i},000 --> 00:00:0{i},900\n{cue}\n\n" for i, cue in enumerate(cues, 1)
+    )
+    transcript = parse(text)
+    assert [(t.speaker, t.start) for t in transcript.turns] == [("周磊", 1)]
+    assert not transcript.speaker("周磊").placeholder
+
+
+def test_label_less_captions_without_a_name_stay_one_unknown_speaker():
+    cues = ["大家好，我是一名厨师。", "今天聊聊面馆。", "我们下期见。"]
+    text = "".join(
+        f"{i}\n00:00:0{i},000 --> 00:00:0{i},900\n{cue}\n\n" for i, cue in enumerate(cues, 1)
+    )
+    transcript = parse(text)
+    assert len(transcript.turns) == 1
+    assert transcript.speakers[0].placeholder

@@ -23,7 +23,7 @@ from dataclasses import replace
 from . import dates, labels
 from . import vocabulary as vocab
 from .blocks import Document
-from .front import Front
+from .front import Front, self_introduced
 from .roster import Roster, find_speakers
 from .transcript import ParseError, ParseWarning, Speaker, Transcript, Turn, Variant
 from .walk import UNKNOWN_SPEAKER, OpenTurn, Placement, Walk, join_chunks
@@ -45,6 +45,9 @@ def account(document: Document, *, placements: bool = True) -> tuple[Transcript,
     front = Front(blocks)
     declared = _merge_declared(document.speakers, front.guests)
     roster = find_speakers(blocks, declared, skip={*front.consumed, *front.dropped})
+    if not roster.at_block and not declared:
+        speaker = self_introduced(blocks)  # a talk's captions: 大家好，我是周磊
+        declared = (speaker,) if speaker else ()
     walk = Walk(blocks, roster, front, declared_title=document.title or front.title)
     walk.tracking = placements
     if not roster.at_block and len(declared) == 1:

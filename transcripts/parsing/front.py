@@ -213,3 +213,31 @@ def _guest(text: str, role: str) -> Speaker | None:
         person = _person(text[text.index(split[0]) :], split[1])
         return person
     return _person(text, role)
+
+
+# 大家好，我是周磊 / hi everyone I'm Dana Whitfield: how a talk or a video opens
+_SELF_CHINESE = re.compile(
+    r"(?:我是|我叫|我的名字(?:是|叫))(?P<name>[\u3400-\u9fff]{2,4}?)(?=[\s，,。.！!、~～]|$)"
+)
+_SELF_LATIN = re.compile(
+    r"\b(?:I'm|I’m|I am|[Mm]y name is)\s+"
+    r"(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2})\b"
+)
+SELF_INTRO_BLOCKS = 3
+
+
+def self_introduced(blocks) -> Speaker | None:
+    """The one speaker of a time-coded file without any label (captions of a talk or a vlog),
+    when they say who they are in its first lines; None otherwise. An editor reads the whole
+    file as that person's; without a name it stays an unknown speaker."""
+    timed = [block for block in blocks if block.start is not None][:SELF_INTRO_BLOCKS]
+    if not timed or len(timed) < min(len(blocks), SELF_INTRO_BLOCKS):
+        return None
+    for block in timed:
+        found = _SELF_CHINESE.search(block.text)
+        if found and vocab.is_chinese_name(found.group("name")):
+            return Speaker(found.group("name"), "guest")
+        found = _SELF_LATIN.search(block.text)
+        if found and labels.strongly_name_like(found.group("name")):
+            return Speaker(found.group("name"), "guest")
+    return None

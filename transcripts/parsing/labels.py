@@ -197,6 +197,9 @@ def read_label(line: str) -> Label | None:
 
 def _label(name: str, note: str | None, time: str | None, text: str, style: str) -> Label | None:
     name = re.sub(r"\s+", " ", name.strip())
+    epithet = _EPITHET.match(name)
+    if epithet and not note and " " in epithet.group("person").strip():
+        name, note = epithet.group("person"), epithet.group("note")  # JANE DOE, HOST
     role, other, found_time, said = None, [], time, []
     for piece in _NOTE_PIECES.split(note or ""):
         piece = piece.strip()
@@ -239,6 +242,14 @@ def _label(name: str, note: str | None, time: str | None, text: str, style: str)
         style=style,
         placeholder=bool(placeholder),
     )
+
+
+# `STEVE INSKEEP, HOST`, `Jane Doe, CEO`: a capitalised description after a comma, as English
+# transcripts introduce people, reads like a bracketed note.
+_EPITHET = re.compile(
+    r"^(?P<person>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}),\s*"
+    r"(?P<note>[A-Z][\w.&'’-]*(?:\s+(?:[A-Z&][\w.&'’-]*|of|at|the|for|and|in|on)){0,5})$"
+)
 
 
 _PLACEHOLDER_SEAT = re.compile(r"^[\d一二三四五六七八九十甲乙丙丁A-Za-z]{1,3}$")

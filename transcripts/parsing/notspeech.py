@@ -75,6 +75,58 @@ _APP_NOTICE = re.compile(
 APP_NOTICE = "meeting app notice"
 
 
+EDITOR_NOTE = "editor's note after the transcript"
+_MADE = (
+    r"(?:整理|审阅|審閱|审定|審定|删节|刪節|删减|刪減|首发|首發|转载|轉載|刊于|刊於|刊登|发表|發表"
+    r"|授权|授權|录音|錄音)"
+)
+# （本文根据现场录音整理，未经嘉宾审阅） / 以上内容由速记整理: how the text was made or published
+_NOTE_ZH = re.compile(
+    rf"^[(（【\[][^\n]{{0,60}}?{_MADE}[^\n]*[)）】\]][。.]?$"
+    r"|^(?:本文|全文|此文|本稿|文字稿|以上内容|以上文字|以上为|以上為"
+    rf"|本次(?:对谈|對談|访谈|訪談|采访|採訪|讲座|講座|活动|活動))[^\n]{{0,60}}?{_MADE}"
+)
+# This interview has been edited for length and clarity. / Stacks is produced by Northside Audio.
+_NOTE_EN = re.compile(
+    r"^[*_\s(\[]*(?:(?:this|the above|the following)\s+(?:interview|conversation|transcript|article"
+    r"|q&a|episode)\s+(?:has been|have been|was|is|first|originally|appeared|appears)\b"
+    r"|(?:interview|transcript|conversation)s?\s+(?:has been |have been )?(?:edited|condensed)\b"
+    r"|[\w'’ ]{0,40}?\b(?:is|was|are|were) (?:produced|edited|transcribed|mixed|recorded) by\b"
+    r"|(?:produced|edited|transcribed|mixed|recorded|music|theme music) by\b)",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|we|we're|my|our|you|your)\b", re.IGNORECASE)
+# `编辑 李娜 校对 王心`, `责编 | 张三`: credit words and names without a colon, as articles end
+_CREDIT_RUN = re.compile(
+    r"^\s*(?:(?:"
+    + "|".join(
+        sorted((re.escape(w) for w in vocab.CREDIT_WORDS if not w.isascii()), key=len, reverse=True)
+    )
+    + r")(?:\s+|\s*[|｜丨/]\s*)(?:[\u3400-\u9fff·]{2,4}|[A-Za-z][A-Za-z. ]{0,20})"
+    + r"\s*[|｜丨/]?\s*){1,6}$"
+)
+# Dr. Miriam Okafor is a clinical audiologist in Baltimore. (the closing bio of a magazine piece)
+_CLOSING_BIO = re.compile(
+    r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Rev)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}"
+    r"\s+(?:is|was|has been|teaches|works|lives|leads|directs|runs|founded|co-founded)"
+    r"\s[^\n]{5,200}$"
+)
+
+
+def is_editor_note(block: Block, last: bool) -> bool:
+    """A line after the last turn that speaks about the text, not in it: how it was made or
+    where it appeared, its credits without a colon, or (as the file's last line) the short bio
+    of someone named in full. Never a line in the first or second person: that is speech."""
+    text = block.text.strip()
+    if "\n" in text or len(text) > 240:
+        return False
+    if _NOTE_ZH.match(text) or (len(text) < 60 and _CREDIT_RUN.match(text)):
+        return True
+    if _FIRST_PERSON.search(text):
+        return False
+    return bool(_NOTE_EN.match(text) or (last and _CLOSING_BIO.match(text)))
+
+
 def reason(block: Block) -> str:
     """Why this block is not speech wherever it stands, or ""."""
     if _APP_NOTICE.search(block.text.strip()) and len(block.text) < 80:

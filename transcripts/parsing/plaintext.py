@@ -1,15 +1,19 @@
 """Plain text: every non-empty line is a paragraph block; a line of dashes or stars is a
-separator. Speech-recognition exports (`说话人1 00:00:05` then the text, `发言人1(00:00:01):…`,
+separator; a time alone on its line times the line below (a video site's transcript panel).
+Speech-recognition exports (`说话人1 00:00:05` then the text, `发言人1(00:00:01):…`,
 `[00:12] 名: …`), interviews (问：/答：), minutes and copied articles are all plain text: what
 their labels say is the label stage's business, what their lines are is the assembler's."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from . import blocks as kinds
 from .assemble import assemble
 from .blocks import Block, Document
+from .dates import seconds
+from .labels import TIME
 from .roster import find_speakers
 from .transcript import Transcript
 
@@ -20,7 +24,37 @@ _RULE = re.compile(r"^\s*(?:[-*_=~—–·•]\s*){3,}$")
 
 
 def read(text: str, *, format: str = FORMAT) -> Document:
-    return Document(blocks=tuple(line_blocks(text)), format=format)
+    found, consumed = timed_lines(line_blocks(text))
+    return Document(blocks=tuple(found), format=format, consumed=tuple(consumed))
+
+
+# `0:03` / `[00:01:02]` alone on its line: the time of the line below it
+_TIME_LINE = re.compile(rf"^[\[(（]?(?P<time>{TIME})[\])）]?$")
+
+
+def timed_lines(found: list[Block]) -> tuple[list[Block], list[tuple[int, str]]]:
+    """A time alone on its line gives its start to the line below, as text copied from a video
+    site's transcript panel writes every caption (`0:03`, then the words said there)."""
+    result: list[Block] = []
+    consumed: list[tuple[int, str]] = []
+    pending: tuple[Block, float] | None = None
+    for block in found:
+        match = _TIME_LINE.match(block.text) if block.kind == kinds.PARAGRAPH else None
+        if pending is not None and match is None:
+            time_block, start = pending
+            block = replace(block, start=start, gap=time_block.gap or block.gap)
+            consumed.append((time_block.line, "caption time"))
+            pending = None
+        elif pending is not None:
+            result.append(pending[0])  # two times in a row: the first stays as it is
+            pending = None
+        if match is not None:
+            pending = (block, seconds(match.group("time")))
+            continue
+        result.append(block)
+    if pending is not None:
+        result.append(pending[0])
+    return result, consumed
 
 
 def line_blocks(text: str, first_line: int = 1) -> list[Block]:

@@ -14,7 +14,8 @@ A prose article with `他说：` or a one-off `原因是：` therefore never yie
 
 Variants: labels that differ only by width, case, inner spaces, hyphens or middle dots, a
 doubled character, Traditional/Simplified form, an honorific (老师, 先生) or a short group
-before the name (调研组 刘洋) are one speaker, named as the most frequent form; the unnamed
+before the name (调研组 刘洋) are one speaker, named as the most frequent form; an English given
+name or surname alone (`Linda`, `INSKEEP`) is the one full name it belongs to; the unnamed
 host's words (主持, 主持人, Host) are one host. Every merge is reported (`Variant`).
 
 Roles: declared roles first, then what the labels say (`名（主持）`, `主持人 名`, `采访人`,
@@ -34,7 +35,6 @@ from . import blocks as kinds
 from . import vocabulary as vocab
 from .blocks import Block
 from .labels import (
-    CJK,
     LATIN_NAME,
     LEADING_TIME,
     MAX_BARE_NAME,
@@ -47,6 +47,7 @@ from .labels import (
     strongly_name_like,
     variant_key,
 )
+from .name_forms import prefixed_name, short_name
 from .transcript import ParseWarning, Speaker, Variant
 
 MIN_REPEATS = 2
@@ -108,8 +109,14 @@ def _may_open_label(text: str) -> bool:
 
 
 def _timed_speech(blocks: Sequence[Block], index: int) -> bool:
-    """The block opens with a time, as speech under a name line does in podcast transcripts."""
-    return index < len(blocks) and bool(LEADING_TIME.match(blocks[index].text))
+    """The block opens with a time, as speech under a name line does in podcast transcripts,
+    or was timed by a time line of its own while the name above was not (`名`, `00:00:05`, the
+    speech: a recognition export pasted as text)."""
+    if index >= len(blocks):
+        return False
+    block = blocks[index]
+    timed_alone = block.start is not None and blocks[index - 1].start is None
+    return timed_alone or bool(LEADING_TIME.match(block.text))
 
 
 def _container_label(block: Block) -> Label:
@@ -172,8 +179,8 @@ def _accepted(found: dict[int, Label], blocks, declared, skip) -> set[str]:
     styles = {_style(label) for label in found.values() if variant_key(label.name) in accepted}
     first = next((i for i, b in enumerate(blocks) if b.text and i not in skip), None)
     for index, label in speaking.items():
-        if index == first and label.style in ("colon", "bare"):
-            continue  # a one-off label on the first line is the title: `Meetup: Notes`
+        if index == first and label.style in ("colon", "bare", "bracketed"):
+            continue  # a one-off label on the first line is the title: `Meetup: Notes`, `【实录】…`
         if _one_off(label, styles, bool(accepted)):
             accepted.add(variant_key(label.name))
     return accepted
@@ -217,11 +224,25 @@ def _one_off(label: Label, styles: set[tuple], others: bool) -> bool:
 
 
 def _introduces_speech(label: Label, index: int, found: dict[int, Label], blocks) -> bool:
-    """A name alone on its line, without a colon, is a label only when speech follows it."""
+    """A name alone on its line, without a colon, is a label only when speech follows it; a
+    time and a title alone among other such lines is a chapter list (`00:00 Intro`)."""
+    if label.style == "timed" and not label.text and _chapter_line(blocks, index):
+        return not any(_chapter_line(blocks, i) for i in (index - 1, index + 1))
     if label.style not in ("bare", "heading-bare"):
         return True
     following = index + 1
     return following < len(blocks) and following not in found
+
+
+def _chapter_line(blocks, index: int) -> bool:
+    """`00:48 Counting the value of a library`: one line, a time, then a title (no speech)."""
+    if not 0 <= index < len(blocks) or "\n" in blocks[index].text:
+        return False
+    text = blocks[index].text
+    if not LEADING_TIME.match(text):
+        return False
+    label = read_label(text)
+    return label is None or not label.text
 
 
 def _style(label: Label) -> tuple[str, bool, bool]:
@@ -238,11 +259,15 @@ def _groups(found: dict[int, Label], accepted: set[str], declared) -> dict[str, 
     into = {key: key for key in forms if key in accepted}
     _one_unnamed_per_role(found, forms, accepted, into)
     for key in forms:
-        target = _prefixed(key, forms, accepted)
+        target = prefixed_name(key, forms, accepted)
         if target:
             into[key] = target
             if target in accepted:
                 forms[target].update(forms[key])
+            continue
+        target = short_name(key, forms, accepted)
+        if target:
+            into[key] = target  # named after the full name, however often the short form is
     by_key = {variant_key(s.name): s.name for s in declared}
     by_key.update({variant_key(s.handle): s.name for s in declared if s.handle})
     return {
@@ -268,20 +293,6 @@ def _one_unnamed_per_role(found, forms, accepted, into) -> None:
             if key != main:
                 into[key] = main
                 forms[main].update(forms[key])
-
-
-def _prefixed(key: str, forms: dict[str, Counter], accepted: set[str]) -> str:
-    """`调研组 刘洋` beside a more frequent `刘洋`: a short group or title written before a known
-    name is the same speaker. The key of that name, or ""."""
-    if not CJK.search(key):
-        return ""
-    count = sum(forms[key].values())
-    for other in accepted:
-        known = other != key and len(other) >= 2 and bool(CJK.search(other))
-        prefixed = key.endswith(other) and len(key) - len(other) <= 4
-        if known and prefixed and sum(forms[other].values()) >= count:
-            return other
-    return ""
 
 
 def _assign(roster: Roster, declared: dict[str, Speaker]) -> None:

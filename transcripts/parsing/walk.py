@@ -202,6 +202,11 @@ class Walk:
         if index > self.last_label and notspeech.is_promotion(block):
             self.tail = notspeech.PROMOTION
             return self._drop(block, self.tail)
+        spoken = self.open is not None or bool(self.turns)
+        last = index == len(self.blocks) - 1
+        if index > self.last_label and spoken and notspeech.is_editor_note(block, last):
+            self.tail = notspeech.AFTER_END
+            return self._drop(block, notspeech.EDITOR_NOTE)
         if block.new_speaker:
             return self._unknown(block)
         if block.kind == kinds.HEADING:
@@ -250,6 +255,8 @@ class Walk:
                 turn.start = dates.seconds(lead.group("time") or lead.group("plain"))
             text = text[lead.end() :]
         text = text.strip()
+        if turn.start is None and block.start is not None:
+            turn.start = block.start  # `名` then `00:00:05` alone, then the speech
         if block.gap or turn.paragraph_break or (self.separate_all and block.start is None):
             separator = PARAGRAPH_BREAK
         elif block.start is not None and turn.chunks:  # subtitle cues run on inline
