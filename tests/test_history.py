@@ -8,7 +8,9 @@ import re
 from io import StringIO
 
 import pytest
+import reversion
 from django.contrib.auth.models import Permission, User
+from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
 from reversion.models import Revision
@@ -16,7 +18,15 @@ from reversion.models import Revision
 from transcripts import history, quote_edits
 from transcripts.history_diff import word_diff
 from transcripts.history_restore import RestoreError
-from transcripts.models import Event, Quote, QuoteRedirect, Speaker, SpeakerRedirect
+from transcripts.models import (
+    Event,
+    Quote,
+    QuoteRedirect,
+    Speaker,
+    SpeakerRedirect,
+    TaggedEvent,
+    TaggedQuote,
+)
 
 from .conftest import DEMO
 from .factories import import_demo
@@ -106,6 +116,35 @@ def test_the_import_is_a_revision_and_a_failed_one_records_nothing(demo, tmp_pat
     assert version.revision.comment == "导入 demo.json"
     call_command("import_event", str(path), stdout=StringIO())  # unchanged
     assert Revision.objects.count() == 1
+
+
+def test_the_import_revision_holds_every_row_as_reversion_itself_stores_it(demo):
+    """Every row of the imported event, and each speaker it names, is in the revision, written
+    byte for byte as reversion's own json serialization of the row, and reads back."""
+    (event_version,) = history.versions_of(demo)
+    rows = [
+        demo,
+        *demo.sections.all(),
+        *demo.topics.all(),
+        *demo.participations.all(),
+        *demo.quote_redirects.all(),
+        *TaggedEvent.objects.filter(content_object=demo),
+        *demo.quotes.all(),
+        *TaggedQuote.objects.filter(content_object__event=demo),
+        *Speaker.objects.filter(quotes__event=demo).distinct(),
+    ]
+    assert any(isinstance(row, TaggedQuote) for row in rows)
+    expected = {
+        (type(row), str(row.pk)): serializers.serialize(
+            "json", [row], fields=reversion.revisions._get_options(type(row)).fields
+        )
+        for row in rows
+    }
+    versions = event_version.revision.version_set.select_related("content_type")
+    stored = {(v.content_type.model_class(), v.object_id): v.serialized_data for v in versions}
+    assert stored == expected
+    read_back = {(v.content_type.model_class(), v.field_dict["id"]) for v in versions}
+    assert read_back == {(type(row), row.pk) for row in rows}
 
 
 def test_a_change_in_the_admin_is_a_revision_with_user_and_comment(admin_client, admin_user):

@@ -294,8 +294,9 @@ def _fill_event(event: Event, transcript: Transcript, tags: dict[str, Tag]) -> N
     event.language = script.script_of(transcript.title, *(t.text for t in transcript.turns))
     if transcript.published is not None:
         event.published = transcript.published
+    new = event.pk is None  # a new event has no tags to take off
     event.save()
-    if transcript.tags or event.tags.exists():
+    if transcript.tags or (not new and event.tags.exists()):
         event.tags.set([tags[name.casefold()] for name in transcript.tags])
 
 
