@@ -24,10 +24,10 @@ from .corpus_check import case_input, list_cases
 account = importlib.import_module("transcripts.parsing.assemble").account
 
 SHAPES = SHARED / "samples" / "shapes"
-TEXT_SUFFIXES = {".txt", ".md", ".srt", ".vtt"}
+TEXT_SUFFIXES = {".txt", ".md", ".srt", ".vtt", ".ass", ".ssa"}
 # Formats whose source lines are the transcript's lines (a web page's lines are markup, a
 # Word file has none, and the one-line dump puts the whole transcript on one line).
-LINE_FORMATS = {"plaintext", "markdown", "subtitles"}
+LINE_FORMATS = {"plaintext", "markdown", "subtitles", "ass"}
 # Files under tests/data that are no transcript: notes, and the prose sample that must be
 # refused (tests/test_parsing_plaintext.py checks that it is).
 NOT_TRANSCRIPTS = {"README.md", "negative_prose.txt"}

@@ -172,3 +172,89 @@ def test_every_format_knows_the_same_role_and_stage_words(fmt, text):
     host = "主持" if fmt == "zhihu" else "Moderator"
     assert [(s.name, s.role) for s in transcript.speakers] == [("與談人", "guest"), (host, "host")]
     assert transcript.turns[0].stage_directions == ("（掌聲）",)
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "text"),
+    [
+        ("许嘉言︰我的店在老城区。", "许嘉言", "我的店在老城区。"),  # U+FE30, an IME's colon
+        ("蒋芸∶比分是3∶2。", "蒋芸", "比分是3∶2。"),  # the ratio sign; the speech keeps its own
+        ("主持人 ：欢迎。", "主持人", "欢迎。"),
+        ("1．周文斌（街道办）：今天请大家来。", "周文斌", "今天请大家来。"),
+        ("（2）刘桂芳：我们那栋楼。", "刘桂芳", "我们那栋楼。"),
+        ("3、马丽：补贴有调整。", "马丽", "补贴有调整。"),
+        ("Mr. Hartwell. The subcommittee will come to order.", "Mr. Hartwell", None),
+        ("Senator Ortiz of Ohio. Thank you, Madam Chair.", "Senator Ortiz of Ohio", None),
+        ("Mrs. DELACROIX. Thank you.", "Mrs. DELACROIX", "Thank you."),
+        ("The CHAIRMAN. Without objection.", "The CHAIRMAN", "Without objection."),
+    ],
+)
+def test_labels_written_the_ways_minutes_and_records_write_them(line, name, text):
+    """A look-alike colon, a speech number before the label, and a hearing record's
+    `Mr. Name.` are labels; the number and the full stop stay out of the name and the text."""
+    label = read_label(line)
+    assert label is not None and label.name == name
+    assert label.text == (text or line.split(". ", 2)[-1])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Mr. Hartwell said the plan was fine.",  # prose about someone, no full stop after him
+        "3∶2 是最后的比分",  # a ratio, not a label
+        "2024. 那一年我们搬了家。",  # a year, not a speech number before a name
+    ],
+)
+def test_prose_is_no_label_however_it_starts(line):
+    assert read_label(line) is None
+
+
+def test_a_time_range_with_an_arrow_gives_the_start():
+    """`[00:00:04 → 00:00:41] **Name:**`, as AI transcription tools write Markdown."""
+    label = read_label("[00:00:04 → 00:00:41] Helen Marsh: Good afternoon.")
+    assert (label.name, label.time, label.text) == ("Helen Marsh", 4.0, "Good afternoon.")
+
+
+def test_unknown_speaker_names_no_one():
+    """Otter writes `Unknown Speaker` for a voice it could not tell apart: a placeholder."""
+    roster = find_roster(["Unknown Speaker  0:27", "Was that the one?", "Rosa Lee  0:30", "Yes."])
+    assert roster["Unknown Speaker"].placeholder
+    assert not roster["Rosa Lee"].placeholder
+
+
+def test_hearing_labels_need_no_colon_but_name_the_speakers():
+    transcript = parse(
+        "Mr. Hartwell. The subcommittee will come to order.\n\n"
+        "Ms. Okonjo. Thank you. I manage the water system in Pine Hollow.\n\n"
+        "Mr. Hartwell. Thank you. Ms. Okonjo, how long did it take?\n\n"
+        "Ms. Okonjo. Four years."
+    )
+    assert [t.speaker for t in transcript.turns] == ["Mr. Hartwell", "Ms. Okonjo"] * 2
+    assert transcript.turns[2].text == "Thank you. Ms. Okonjo, how long did it take?"
+
+
+def test_a_company_opening_a_paragraph_is_no_hearing_speaker():
+    """`General Motors.` opening a paragraph reads like `General Smith.`; used once in a file
+    whose speakers are written `名:`, it is speech, not a new speaker."""
+    transcript = parse(
+        "Dana Whitfield: We sold the first fleet to a carmaker.\n\n"
+        "General Motors. They took two hundred vans that year.\n\n"
+        "Marcus Lee: That's a big first customer.\n\n"
+        "Dana Whitfield: It was."
+    )
+    speakers = [t.speaker for t in transcript.turns]
+    assert speakers == ["Dana Whitfield", "Marcus Lee", "Dana Whitfield"]
+    assert "General Motors. They took" in transcript.turns[0].text
+
+
+def test_a_witness_heard_once_is_a_speaker_among_other_hearing_labels():
+    found = find_roster(
+        [
+            "Mr. Hartwell. The subcommittee will come to order.",
+            "Mrs. Delacroix. Thank you, Mr. Chairman.",
+            "Mr. Hartwell. Dr. Feldman, you are recognized.",
+            "Dr. Feldman. Thank you. A third of small systems have no drought plan.",
+            "Mrs. Delacroix. Thank you.",
+        ]
+    )
+    assert set(found) == {"Mr. Hartwell", "Mrs. Delacroix", "Dr. Feldman"}

@@ -77,3 +77,32 @@ def test_only_parse_errors_escape(text):
 def test_a_date_at_either_end_of_the_title_line_is_the_date(line, date, title):
     found, rest = dates.split_date(line)
     assert (found.isoformat() if found else None, rest) == (date, title)
+
+
+def test_a_google_meet_transcript_keeps_the_meeting_name_and_date_and_drops_its_notices():
+    transcript = plaintext.parse(
+        "Roadmap review (2024-03-12 10:02 GMT-7) - Transcript\n"
+        "Aisha Karimi: Okay, let's start.\n"
+        "Ben Lockwood: Hi all.\n"
+        "00:05:00\n\n"
+        "Aisha Karimi: Let's take those first. Thanks, everyone.\n"
+        "Meeting ended after 00:06:41 👋\n"
+    )
+    assert (transcript.title, transcript.date) == ("Roadmap review", dates.find_date("2024-03-12"))
+    assert transcript.turns[-1].text == "Let's take those first. Thanks, everyone."
+    assert [d.text for d in transcript.dropped] == ["Meeting ended after 00:06:41 👋"]
+
+
+def test_a_hearing_reporters_bracketed_notes_are_no_speech():
+    """`[The prepared statement of … follows:]` and `[Whereupon, … adjourned.]` are the
+    record's, not the speaker's; a bracketed remark inside a statement is speech."""
+    transcript = plaintext.parse(
+        "Mr. Hartwell. Dr. Feldman, you are recognized.\n\n"
+        "Dr. Feldman. Thank you. Our surveys [published in March] show a gap.\n\n"
+        "[The prepared statement of Dr. Feldman follows:]\n\n"
+        "Mr. Hartwell. The record will remain open.\n\n"
+        "[Whereupon, at 11:42 a.m., the subcommittee was adjourned.]\n"
+    )
+    assert transcript.turns[1].text == "Thank you. Our surveys [published in March] show a gap."
+    assert transcript.turns[2].text == "The record will remain open."
+    assert len([d for d in transcript.dropped if d.text.startswith("[")]) == 2

@@ -11,7 +11,7 @@ import importlib
 import json
 from dataclasses import replace
 
-from . import json_export, markdown, plaintext, subtitles, zhihu
+from . import ass, json_export, markdown, plaintext, subtitles, zhihu
 from .assemble import assemble
 from .blocks import Document
 from .decoding import decode
@@ -71,6 +71,7 @@ FORMATS = {
     **({html.FORMAT: html} if html and hasattr(html, "read") else {}),
     zhihu.FORMAT: zhihu,
     subtitles.FORMAT: subtitles,
+    ass.FORMAT: ass,
     markdown.FORMAT: markdown,
     plaintext.FORMAT: plaintext,
 }

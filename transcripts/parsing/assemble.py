@@ -22,6 +22,7 @@ from dataclasses import replace
 
 from . import dates, labels
 from . import vocabulary as vocab
+from .bilingual import pair_translations, translated_names
 from .blocks import Document
 from .front import Front, self_introduced
 from .roster import Roster, find_speakers
@@ -53,7 +54,7 @@ def account(document: Document, *, placements: bool = True) -> tuple[Transcript,
     if not roster.at_block and len(declared) == 1:
         walk.sole = declared[0].name  # a talk: the one declared speaker says everything
     walk.run()
-    translated = walk.pair_translations()
+    translated = {**translated_names(walk), **pair_translations(walk)}
     if not walk.turns and roster.at_block:
         raise ParseError(
             "no speaker turns found: every speaker label is followed by no text",

@@ -48,6 +48,9 @@ class Block:
     list_item: bool = False  # a list item (its bullet or number removed)
     link_only: bool = False  # the block is nothing but one or more links
     lines: int = 1  # how many source lines the block spans
+    # the block gives the one before it again in the other language (a bilingual subtitle's
+    # second line): it never opens a turn, and a label on it only translates the speaker's name
+    translation: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .languages import inline_separator
+from .vocabulary import COLON_FORMS
 
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][^>]*>|<\d[\d:.]*>|\{\\[^}]*\}")
@@ -21,7 +22,8 @@ _TURN_MARK = re.compile(r"^>{2,3}(?!>)\s*")
 _MID_TURN_MARK = re.compile(r"\s>{2,3}(?:\s+|$)")
 # Could a `名：` label open this line? Only to start a new block there; the label stage decides.
 _MAYBE_LABEL = re.compile(
-    r"^[^\s:：，。！？,!?;；]{1,20}(?: [^\s:：，。！？,!?;；]{1,20}){0,2}\s*[:：]"
+    r"^[^\s:：，。！？,!?;；]{1,20}(?: [^\s:：，。！？,!?;；]{1,20}){0,2}\s*"
+    rf"[:：{COLON_FORMS}]"
 )
 
 
@@ -133,3 +135,28 @@ def join_cue_text(texts: list[str]) -> str:
             parts.append(inline_separator(parts[-1], text))
         parts.append(text)
     return "".join(parts)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+MIN_BILINGUAL_CUES = 3
+
+
+def bilingual_split(texts: list[str]) -> int | None:
+    """Where a cue's original starts when the cue gives Chinese lines over their Latin-script
+    original (中英双语字幕: `欢迎来到节目。` / `Welcome to the show.`); None for any other cue."""
+    split = next((i for i, text in enumerate(texts) if not _CJK.search(text)), None)
+    if not split or not all(_CJK.search(text) for text in texts[:split]):
+        return None
+    rest = texts[split:]
+    return split if all(_LATIN.search(t) and not _CJK.search(t) for t in rest) else None
+
+
+def is_bilingual(cues: list[list[str]]) -> bool:
+    """Most cues with text (and at least three) give Chinese over the original: the file is a
+    bilingual subtitle, and a cue's second language is its translation. A mixed panel where one
+    cue holds a Chinese speaker and then an English one is not, since most of its cues hold one
+    language."""
+    shown = [texts for texts in (list(filter(None, cue)) for cue in cues) if texts]
+    pairs = sum(1 for texts in shown if bilingual_split(texts))
+    return pairs >= MIN_BILINGUAL_CUES and pairs * 2 >= len(shown)

@@ -8,7 +8,17 @@ import re
 from decimal import Decimal
 
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?")
-_TRAILING = re.compile(rf"[\s(（|｜—-]+{DATE.pattern}[)）]?$")
+# the clock time and zone a meeting app writes after its date: 10:02 GMT-7, 14:30, 2:03 PM
+_CLOCK = (
+    r"(?:[\sT]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?"
+    r"(?:\s*(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)?)?)?"
+)
+# … - Transcript / — 文字记录: what a meeting app adds after the meeting's name and date
+_WHAT = (
+    r"(?:\s*[-—–|｜]\s*"
+    r"(?:transcript|meeting notes|notes|文字记录|文字記錄|会议纪要|會議紀要|转写|轉寫))?"
+)
+_TRAILING = re.compile(rf"[\s(（|｜—-]+{DATE.pattern}{_CLOCK}[)）]?{_WHAT}$", re.IGNORECASE)
 _EDGES = " -—|｜:："
 
 

@@ -6,7 +6,9 @@ How a label is written (`read_label`, on a block's first line, markup already re
 `[00:00:01 - 00:00:05] 名：`, `【名】…`, `[SPEAKER_00]: …`, `主持人 王芳：`, `主持人（陳怡君）：`,
 `王芳 主持人：`, `Q. …`, or a name alone on its line (`名：`, `名`, `说话人1 00:00:05`,
 `Speaker 1  0:03`) before the speech, or a name and a time before the speech without a colon
-(`Lex Fridman (00:01:02) So…`).
+(`Lex Fridman (00:01:02) So…`), or a title, a surname and a full stop as hearing records
+print them (`Mr. Hartwell. The subcommittee…`). A speech number before the label (`1．名：`,
+`（2）名：`) is no part of it, and a colon may be written with a look-alike (︰, ∶).
 
 A label must read like a name (`looks_like_name`: short, no sentence punctuation, not a
 pronoun, a speech verb, a credit or metadata word). A placeholder (`placeholder_name`: 说话人1,
@@ -79,7 +81,7 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 _CHINESE_ONLY = re.compile(r"^[\u3400-\u9fff·・]+$")
 LATIN_NAME = re.compile(
     r"^(?:[A-Z][\w.'’-]*|(?:de|van|von|der|den|da|di|la|le|du|bin|al|el|dos|das)\b)"
-    r"(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|den|da|di|la|le|du|bin|al|el|dos|das)){0,3}$"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|den|da|di|la|le|du|bin|al|el|dos|das|of)){0,3}$"
 )
 PLACEHOLDER = re.compile(
     r"^(?P<word>[^\d_]+?)(?:[\s_]*(?P<seat>\d{1,3})|[\s_]+(?P<letter>[A-Za-z])"
@@ -96,7 +98,8 @@ _NUMBERED_QUESTION = re.compile(r"^(?:[QＱ]\s*\d{1,3}|第[一二三四五六七
 _HONORIFIC = re.compile(r"(?:老师|老師|先生|女士|小姐|博士|教授|同学|同學|总|總|院士)$")
 
 TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_UNTIL = rf"(?:\s*(?:-->|-|–|—|~|～)\s*{TIME})?"  # [00:00:01 - 00:00:05]: the start counts
+# [00:00:01 - 00:00:05], [00:00:04 → 00:00:41]: the start counts
+_UNTIL = rf"(?:\s*(?:-->|->|→|⟶|-|–|—|~|～)\s*{TIME})?"
 _TIME_RANGE = re.compile(rf"(?P<start>{TIME}){_UNTIL}")
 _NAME = rf"[^\s:：()（）\[\]【】][^:：()（）\[\]【】\n]{{0,{MAX_NAME - 1}}}?"
 _NOTE = r"[(（\[【](?P<note>[^()（）\[\]【】\n]{1,60})[)）\]】]"
@@ -124,6 +127,18 @@ _BRACKETED = re.compile(
 )
 # marks that copied articles and lists put before a label
 _DECORATION = re.compile(r"^\s*(?:[▍▎▌▋■□◆◇●○•▶▷►➤➜→|｜]|[-*+]\s|—{1,2})\s*")
+# the number of a speech in minutes that count them: 1．名：, 2、名：, （3）名：, ④ 名：
+_ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}\s*[.．、]|[(（]\d{1,3}[)）]|[①-⑳])\s*(?=\S)")
+# Mr. Hartwell. / Mrs. DELACROIX. / Senator Ortiz of Ohio. / The CHAIRMAN.: a title, a surname and
+# a full stop before the speech, as the records of hearings and parliaments print every label
+TITLED_DOT = re.compile(
+    r"^\s*(?P<name>(?:(?i:mr|mrs|ms|mx|dr|prof|miss|sen|rep)\.?|(?i:chairman|chairwoman|chair"
+    r"|senator|representative|secretary|commissioner|judge|justice|governor|mayor|admiral"
+    r"|general|ambassador))(?:\s+[A-Z][\w'’-]+){1,2}(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
+    r"|(?i:the\s+(?:chairman|chairwoman|chair|clerk|speaker|president|court|witness)))"
+    r"\.[ \t]+(?=\S)"
+)
+_COLON_FORM = re.compile(f"[{vocab.COLON_FORMS}]")
 # a time opening the speech itself: (00:01:02) So… / [01:02] 大家好
 LEADING_TIME = re.compile(rf"^\s*[\[(（](?P<time>{TIME})[\])）]\s*|^\s*(?P<plain>{TIME})\s+")
 _NOTE_PIECES = re.compile(r"[,，、;；/|｜]\s*|\s+(?=\d)")
@@ -146,7 +161,8 @@ class Label:
     note: str = ""  # bracketed text that is neither a role nor a time: an affiliation
     time: float | None = None  # seconds
     text: str = ""
-    style: str = "colon"  # colon | alone | bare | timed | bracketed | heading | container
+    # colon | alone | bare | timed | bracketed | heading | container | titled (Mr. Name.)
+    style: str = "colon"
     bold: bool = False
     placeholder: bool = False  # a role word or seat only: 说话人1, 观众, SPEAKER_00
 
@@ -160,8 +176,14 @@ def read_label(line: str) -> Label | None:
     """The label opening `line`, or the name standing alone on it; None otherwise."""
     first, _, more = line.partition("\n")
     first = _DECORATION.sub("", first, count=1)  # ▍王明：, ● 王明：, - 王明：
+    first = _ENUMERATOR.sub("", first, count=1)  # 1．王明：
+    first = _one_colon(first)  # 许嘉言︰ is 许嘉言：
     rest_lines = f"\n{more}" if more else ""
     alone = not more.strip()
+    match = TITLED_DOT.match(first)
+    if match:  # Mr. Hartwell. The subcommittee will come to order.
+        text = first[match.end() :] + rest_lines
+        return _label(match.group("name"), None, None, text, "titled")
     match = _LEAD_TIMED.match(first) if alone else None
     if match and not match.group("name").rstrip().endswith((".", "!", "?")):
         return _label(match.group("name"), None, match.group("time"), "", "timed")
@@ -193,6 +215,16 @@ def read_label(line: str) -> Label | None:
         if match and len(match.group("name").strip()) <= MAX_BARE_NAME:
             return _label(match.group("name"), match.group("note"), None, "", "bare")
     return None
+
+
+def _one_colon(first: str) -> str:
+    """The line with its first colon written the usual way when another character stands for
+    it (︰, ∶): only that one, and only before any usual colon, so a ratio later in the speech
+    (3∶2) is left as written."""
+    other = _COLON_FORM.search(first)
+    if other is None or re.search(vocab.COLON, first[: other.start()]):
+        return first
+    return f"{first[: other.start()]}：{first[other.end() :]}"
 
 
 def _label(name: str, note: str | None, time: str | None, text: str, style: str) -> Label | None:

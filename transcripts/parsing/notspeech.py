@@ -69,10 +69,19 @@ _APP_NOTICE = re.compile(
     r"^\S.{0,40}?\s(?:started|stopped|paused|resumed) (?:transcription|recording|transcribing)\.?$"
     r"|^\S.{0,40}?\s(?:joined|left) the (?:meeting|call)\.?$"
     r"|(?:开始|停止|暂停|结束|開始|停止|暫停|結束)(?:录制|錄製|转写|轉寫|录音|錄音)$"
-    r"|(?:加入|离开|離開|退出)了?(?:会议|會議)$",
+    r"|(?:加入|离开|離開|退出)了?(?:会议|會議)$"
+    r"|^meeting ended after \d{1,2}:\d{2}(?::\d{2})?\W*$",
     re.IGNORECASE,
 )
 APP_NOTICE = "meeting app notice"
+# [Whereupon, at 11:42 a.m., the subcommittee was adjourned.] / [The prepared statement of Dr.
+# Feldman follows:]: what the reporter of a hearing or a parliament adds to the record
+_RECORD_NOTE = re.compile(
+    r"^\s*\[\s*(?:whereupon\b[^\[\]]*|[^\[\]]{0,160}\bfollows?\s*:"
+    r"|the (?:information|material|letter|document|statement|report)s? referred to[^\[\]]*)\]\s*$",
+    re.IGNORECASE,
+)
+RECORD_NOTE = "a note of the record's reporter"
 
 
 EDITOR_NOTE = "editor's note after the transcript"
@@ -131,6 +140,8 @@ def reason(block: Block) -> str:
     """Why this block is not speech wherever it stands, or ""."""
     if _APP_NOTICE.search(block.text.strip()) and len(block.text) < 80:
         return APP_NOTICE
+    if block.text.startswith("[") and _RECORD_NOTE.match(block.text):
+        return RECORD_NOTE
     if block.kind == kinds.IMAGE or _IMAGE_LINE.match(block.text):
         return IMAGE
     if block.kind == kinds.CAPTION or is_credit(block.text) or _CAPTION_MARK.match(block.text):

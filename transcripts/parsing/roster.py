@@ -39,6 +39,7 @@ from .labels import (
     LEADING_TIME,
     MAX_BARE_NAME,
     PLACEHOLDER,
+    TITLED_DOT,
     Label,
     placeholder_name,
     placeholder_role,
@@ -75,8 +76,8 @@ def candidates(blocks: Sequence[Block], skip: Collection[int] = ()) -> dict[int,
     """The label each block opens with, before deciding which name real speakers."""
     found = {}
     for index, block in enumerate(blocks):
-        if index in skip:
-            continue
+        if index in skip or block.translation:
+            continue  # a translation's label only says the name again, in the other language
         if block.speaker:
             found[index] = _container_label(block)
             continue
@@ -102,8 +103,10 @@ def _may_open_label(text: str) -> bool:
     """Cheap test before the grammar: a label needs a colon, 【】 or a time near the start, or
     the line is short enough to be a name alone."""
     head = text[:120]
-    if "：" in head or ":" in head or "【" in head:
+    if "：" in head or ":" in head or "【" in head or any(c in head for c in vocab.COLON_FORMS):
         return True
+    if TITLED_DOT.match(head):
+        return True  # Mr. Hartwell. The subcommittee will come to order.
     first = text.split("\n", 1)[0]
     return len(first) <= MAX_BARE_NAME + 62
 

@@ -17,6 +17,12 @@ scrolled up): a cue whose first lines repeat the previous cue's last lines loses
 cue repeating the previous one whole, right after it, only extends the previous block's end. The
 repeated lines are accounted for as "repeated caption".
 
+Bilingual subtitles (中英双语: most cues give Chinese lines over their Latin-script original,
+decided once for the file): such a cue gives a block for each language, the second marked as
+the first one's `translation`, so the assembler keeps it as the turn's translation and never
+reads a label on it as a new speaker. In any other file a cue's lines stay one block, so a
+mixed panel where a Chinese speaker and an English one share a cue is cut at their labels.
+
 Timing lines are checked strictly (a broken one is a `ParseError` naming it: a file with a mangled
 timing line is likely mangled elsewhere too). A cue ending before it starts keeps only its start,
 which is what "listen along" follows.
@@ -31,7 +37,14 @@ from typing import TYPE_CHECKING
 from . import dates
 from . import vocabulary as vocab
 from .blocks import PARAGRAPH, Block, Document
-from .cue_lines import clean_line, join_cue_text, line_key, speaker_pieces
+from .cue_lines import (
+    bilingual_split,
+    clean_line,
+    is_bilingual,
+    join_cue_text,
+    line_key,
+    speaker_pieces,
+)
 from .transcript import ParseError, ParseWarning
 
 if TYPE_CHECKING:
@@ -80,7 +93,7 @@ def read(text: str) -> Document:
     first = next(chunks, None)
     if first is None:
         raise ParseError("the subtitle file is empty: no cues")
-    reader = _Reader()
+    reader = CueReader()
     if first[2][0].lstrip().startswith("WEBVTT"):
         first = reader.header(*first)
     if first is not None:
@@ -100,13 +113,14 @@ def _chunks(text: str) -> Iterator[_Chunk]:
 
 
 @dataclass
-class _Cue:
+class Cue:
     start: float
     end: float | None
     lines: list[tuple[int, str]]  # (line number, source line) of its text
+    speaker: str = ""  # the speaker the container names for the whole cue (an ASS actor)
 
 
-class _Reader:
+class CueReader:
     """Walks the chunks in order; a cue is turned into blocks once its text is complete (a
     blank line inside a cue's text continues the cue)."""
 
@@ -114,8 +128,10 @@ class _Reader:
         self.title = ""
         self.blocks: list[Block] = []
         self.consumed: list[tuple[int, str]] = []
-        self.cue: _Cue | None = None
+        self.cue: Cue | None = None
+        self.read: list[Cue] = []  # every cue, turned into blocks once the whole file is read
         self.cues = 0
+        self.bilingual = False  # most cues give a Chinese line over its original (decided once)
         self.previous: list[str] = []  # the last cue's lines, to recognise rolling captions
         self.previous_end: float | None = None
         self.pending_new = False  # a `>>` that ended a cue marks the next one's first block
@@ -160,7 +176,7 @@ class _Reader:
             at = position + sum(len(number) + 1 for number in lines[:timing])  # the timing line
             self.warnings.append(ParseWarning("cue-ends-before-start", message, at))
         first = line + timing + 1
-        self.cue = _Cue(start, end, [(first + i, raw) for i, raw in enumerate(lines[timing + 1 :])])
+        self.cue = Cue(start, end, [(first + i, raw) for i, raw in enumerate(lines[timing + 1 :])])
         self.cues += 1
         return None
 
@@ -185,8 +201,17 @@ class _Reader:
         self.warnings.append(ParseWarning("blank-line-in-cue", message, position))
         self.cue.lines.extend((line + i, raw) for i, raw in enumerate(lines))
 
+    def add_cue(self, cue: Cue) -> None:
+        """A cue another container has read (an ASS event), in the file's order."""
+        self._flush()
+        self.cue = cue
+        self.cues += 1
+
     def document(self) -> Document:
         self._flush()
+        self.bilingual = is_bilingual([[clean_line(raw) for _, raw in c.lines] for c in self.read])
+        for cue in self.read:
+            self._blocks(cue)
         if not self.cues:
             raise ParseError(
                 "no subtitle cues found (no timing line such as '00:00:01,000 --> ...')"
@@ -206,10 +231,13 @@ class _Reader:
         )
 
     def _flush(self) -> None:
-        """The finished cue's blocks, after taking out what a rolling caption repeats."""
+        """The finished cue waits for the end of the file (`document`)."""
         cue, self.cue = self.cue, None
-        if cue is None:
-            return
+        if cue is not None:
+            self.read.append(cue)
+
+    def _blocks(self, cue: Cue) -> None:
+        """The cue's blocks, after taking out what a rolling caption repeats."""
         lines = []
         for number, raw in cue.lines:
             text = clean_line(raw)
@@ -220,6 +248,14 @@ class _Reader:
         lines = self._unrolled(cue, lines)
         if lines is None:
             return
+        split = bilingual_split([line[2] for line in lines]) if self.bilingual else None
+        if split:  # the Chinese lines, then their original: a block each, the second marked
+            self._pieces(cue, lines[:split], translation=False)
+            self._pieces(cue, lines[split:], translation=True)
+        else:
+            self._pieces(cue, lines, translation=False)
+
+    def _pieces(self, cue: Cue, lines: list, *, translation: bool) -> None:
         for piece in speaker_pieces(lines, self.consumed):
             text = join_cue_text(piece.texts)
             if not text:
@@ -234,13 +270,14 @@ class _Reader:
                     gap=False,
                     start=cue.start,
                     end=cue.end,
-                    speaker=piece.speaker,
+                    speaker="" if translation else piece.speaker or cue.speaker,
                     new_speaker=piece.new_speaker or self.pending_new,
+                    translation=translation,
                 )
             )
             self.pending_new = False
 
-    def _unrolled(self, cue: _Cue, lines: list) -> list | None:
+    def _unrolled(self, cue: Cue, lines: list) -> list | None:
         """The cue's lines without those repeating the previous cue's last ones; None when the
         cue repeats the previous one whole, right after it (that block then ends later)."""
         keys = [line[3] for line in lines]
@@ -258,7 +295,7 @@ class _Reader:
         self.previous_end = cue.end
         return lines[repeated:]
 
-    def _follows(self, cue: _Cue) -> bool:
+    def _follows(self, cue: Cue) -> bool:
         """A whole repeat is a rolling caption only right after the cue it repeats."""
         end = self.previous_end
         return bool(self.blocks) and end is not None and cue.start <= end + ROLLING_GAP

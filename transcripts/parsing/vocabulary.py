@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 
 COLON = "[:：]"
+# Other characters that input methods give for a colon: the vertical form ︰, the small form ﹕,
+# the ratio sign ∶ and the modifier letter ꞉. A label written with one is a label all the same.
+COLON_FORMS = "︰﹕∶꞉"
 
 # Label words that name a role instead of a person, mapped to the role they stand for:
 # Simplified, Traditional and English (lower case; `role_of_word` ignores the case of ASCII).
@@ -25,6 +28,8 @@ ROLE_WORDS: dict[str, str] = {
     **dict.fromkeys(("guest", "speaker", "panelist", "panellist", "interviewee"), "guest"),
     **dict.fromkeys(("participant", "presenter", "spk", "speaker_", "unknown", "person"), "guest"),
     **dict.fromkeys(("参会人", "參會人", "与会者", "與會者", "未知发言人", "未知說話人"), "guest"),
+    # what a recognition tool writes for a voice it could not tell apart (Otter, NPR)
+    **dict.fromkeys(("unknown speaker", "unidentified speaker", "unidentified person"), "guest"),
     **dict.fromkeys(
         ("观众", "觀眾", "现场观众", "現場觀眾", "听众", "聽眾", "网友", "網友"), "audience"
     ),

@@ -79,6 +79,7 @@ class Walk:
         self.index = 0
         self.placed: dict[int, tuple[str, str, OpenTurn | None]] = {}
         self.merged: dict[int, OpenTurn] = {}  # id of a turn given again in another language
+        self.translated: Counter = Counter()  # (a name in a translation's label, the speaker)
         self.tracking = True  # keep where each block went (`placements`)
         self.sole = ""  # the one declared speaker of a file without labels (a talk)
         self.ended = False
@@ -135,35 +136,6 @@ class Walk:
                 last.directions.append(direction)
                 self._place("quote", direction, last, index)
 
-    def pair_translations(self) -> dict[str, str]:
-        """Turn pairs that give one turn twice, in Chinese and in the original language,
-        under two labels (`主持人：…` then `Host: …`): one turn, the other label an alias.
-        Returns the other-language label → (the speaker it is, turns)."""
-        pairs, index, turns = [], 0, self.turns
-        while index + 1 < len(turns):
-            first, second = turns[index], turns[index + 1]
-            languages = {turn_language(first), turn_language(second)}
-            if languages == {"zh", "en"} and first.speaker != second.speaker:
-                zh, en = (first, second) if turn_language(first) == "zh" else (second, first)
-                if (zh.part, zh.topic) == (en.part, en.topic):
-                    pairs.append((zh, en))
-                    index += 2
-                    continue
-            index += 1
-        names = {(zh.speaker, en.speaker) for zh, en in pairs}
-        one_to_one = len({z for z, _ in names}) == len(names) == len({e for _, e in names})
-        both = sum(1 for t in turns if {"zh", "en"} <= {c[2] for c in t.chunks})  # one label
-        if len(turns) < 4 or not one_to_one or len(pairs) * 2 + both < 0.8 * len(turns):
-            return {}
-        for zh, en in pairs:
-            zh.chunks += [make_chunk(text, PARAGRAPH_BREAK) for text, _, _ in en.chunks]
-            zh.start = min((t for t in (zh.start, en.start) if t is not None), default=None)
-            zh.end = en.end if en.end is not None else zh.end
-            self.merged[id(en)] = zh
-        self.turns = [t for t in turns if id(t) not in self.merged]
-        counts = Counter(en.speaker for _, en in pairs)
-        return {en: (zh, counts[en]) for zh, en in names}
-
     def placements(self) -> list[Placement]:
         numbers = {id(turn): number for number, turn in enumerate(self.turns, start=1)}
         numbers |= {key: numbers[id(turn)] for key, turn in self.merged.items()}
@@ -209,6 +181,8 @@ class Walk:
             return self._drop(block, notspeech.EDITOR_NOTE)
         if block.new_speaker:
             return self._unknown(block)
+        if block.translation and self.open is not None:
+            return self._translation(block)
         if block.kind == kinds.HEADING:
             return self._heading(block)
         return self._text(index, block)
@@ -260,12 +234,36 @@ class Walk:
         if block.gap or turn.paragraph_break or (self.separate_all and block.start is None):
             separator = PARAGRAPH_BREAK
         elif block.start is not None and turn.chunks:  # subtitle cues run on inline
-            separator = inline_separator(turn.chunks[-1][0], text)
+            separator = inline_separator(self._before(turn, text, block), text)
         else:
             separator = "\n"
-        turn.chunks.append(make_chunk(text, separator))
+        # a translation is in the original's language however short it is (`Such as?`)
+        turn.chunks.append(
+            (text, separator, "en") if block.translation else make_chunk(text, separator)
+        )
         turn.paragraph_break = False
         self._place("quote", text.strip(), turn)
+
+    def _translation(self, block: Block) -> None:
+        """The open turn's words again in the other language; a label on them (`Ingrid:` under
+        `英格丽德：`) is the speaker's name in that language, kept as an alias."""
+        text, label = block.text, labels.read_label(block.text)
+        if label is not None and label.text:
+            text = label.text
+            if label.name != self.open.speaker:
+                self.translated[(label.name, self.open.speaker)] += 1
+        self._append(self.open, text, block)
+        if block.end is not None:
+            self.open.end = block.end
+
+    @staticmethod
+    def _before(turn: OpenTurn, text: str, block: Block) -> str:
+        """The text a cue runs on from: a translation runs on from the last one in its own
+        language (`Welcome.` + ` You have…`), not from the Chinese line above it."""
+        if block.translation:
+            same = language(text)
+            return next((c[0] for c in reversed(turn.chunks) if c[2] == same), turn.chunks[-1][0])
+        return turn.chunks[-1][0]
 
     def _unknown(self, block: Block) -> None:
         """`>>` without a name: someone else speaks, and the file does not say who."""
