@@ -509,3 +509,54 @@ def test_label_less_captions_without_a_name_stay_one_unknown_speaker():
     transcript = parse(text)
     assert len(transcript.turns) == 1
     assert transcript.speakers[0].placeholder
+
+
+def test_the_host_named_in_the_intro_prose_is_the_host():
+    text = (
+        "座谈会纪要\n\n座谈会由团县委书记孙强主持。\n\n孙强：开始吧。\n\n王明：好的。\n\n"
+        "孙强：请继续。\n\n王明：说完了。\n"
+    )
+    transcript = parse(text)
+    assert transcript.speaker("孙强").role == "host"
+    assert transcript.speaker("王明").role == "guest"
+
+
+def test_unlabelled_answers_after_labelled_questions_are_the_declared_interviewees():
+    text = (
+        "专访\n\n受访者：刘洋，急诊科医生\n\nQ：夜班是什么样的？\n\n从五点开始。\n\n"
+        "到第二天早上。\n\nQ：最难的是什么？\n\n做决定。\n"
+    )
+    transcript = parse(text)
+    assert [(t.speaker, t.text) for t in transcript.turns] == [
+        ("Q", "夜班是什么样的？"),
+        ("刘洋", "从五点开始。\n\n到第二天早上。"),
+        ("Q", "最难的是什么？"),
+        ("刘洋", "做决定。"),
+    ]
+
+
+def test_unlabelled_answers_with_no_declared_interviewee_are_an_unnamed_answerer():
+    transcript = parse("访谈\n\n问：为什么？\n\n因为喜欢。\n\n问：然后呢？\n\n就留下了。\n")
+    assert [t.speaker for t in transcript.turns] == ["问", "答", "问", "答"]
+    assert transcript.speaker("答").placeholder
+
+
+def test_a_time_closing_each_paragraph_is_its_start_not_its_text():
+    text = (
+        "Episode 1\n\n[Host] Welcome back. (00:00:04)\n\n"
+        "[Dana Lee] Thanks for having me, it is good to be here today. (00:00:21)\n\n"
+        "[Host] Let's start. (00:00:27)\n\n[Dana Lee] Sure. (00:00:33)\n"
+    )
+    turns = parse(text).turns
+    assert [t.start for t in turns] == [4.0, 21.0, 27.0, 33.0]
+    assert all("00:00" not in t.text for t in turns)
+
+
+def test_a_wechat_bar_heading_opens_a_part():
+    text = (
+        "对谈\n\n▍为什么回来\n\n【主持人】为什么？\n\n【周禾】不想加班。\n\n"
+        "▍怎么活下去\n\n【主持人】怎么办？\n\n【周禾】卖咖啡。\n"
+    )
+    transcript = parse(text)
+    assert [p.title for p in transcript.parts] == ["为什么回来", "怎么活下去"]
+    assert [t.part for t in transcript.turns] == [1, 1, 2, 2]

@@ -258,3 +258,68 @@ def test_a_witness_heard_once_is_a_speaker_among_other_hearing_labels():
         ]
     )
     assert set(found) == {"Mr. Hartwell", "Mrs. Delacroix", "Dr. Feldman"}
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [("（张三）大家好，欢迎。", "张三"), ("(Dana Lee) Thanks for having me.", "Dana Lee")],
+)
+def test_a_name_in_round_brackets_before_the_speech_is_a_label(line, name):
+    label = read_label(line)
+    assert label is not None and label.name == name and label.style == "paren"
+
+
+@pytest.mark.parametrize(
+    "line", ["（笑声）好的", "(Laughter) okay", "(Singing) la la", "(Foreign) so", "（一）剪纸课程"]
+)
+def test_a_sound_note_or_numbering_in_round_brackets_is_no_label(line):
+    assert read_label(line) is None
+
+
+def test_full_width_times_read_as_times():
+    label = read_label("说话人１　００：０１：０５")
+    assert (label.name, label.time, label.placeholder) == ("说话人1", 65.0, True)
+
+
+def test_a_byline_with_a_date_and_time_is_no_label():
+    assert read_label("原创 小镇书房 2024-05-18 20:30 发表于浙江") is None
+
+
+def test_a_guest_declared_in_two_scripts_is_one_speaker_under_either_label():
+    text = (
+        "圆桌\n\n嘉宾：\n李开复（Kai-Fu Lee），创新工场董事长\n主持人：杨澜\n\n"
+        "杨澜：欢迎。\n\n李开复：谢谢。\n\nKai-Fu Lee: Thank you too.\n\n杨澜：好。\n"
+    )
+    transcript = parse(text)
+    assert [t.speaker for t in transcript.turns] == ["杨澜", "李开复", "杨澜"]
+    assert ("Kai-Fu Lee", "李开复") in {(v.label, v.speaker) for v in transcript.variants}
+
+
+def test_a_title_and_surname_label_is_the_one_declared_guest_with_that_surname():
+    text = (
+        "对谈\n\n主讲嘉宾：陈静博士（Dr. Jing Chen），清华大学\n主持人：刘洁\n\n"
+        "刘洁：欢迎。\n\n陈博士：谢谢。\n\n刘洁：请讲。\n\nDr. Chen: Gladly.\n"
+    )
+    transcript = parse(text)
+    assert [t.speaker for t in transcript.turns] == ["刘洁", "陈静", "刘洁", "陈静"]
+    assert transcript.speaker("陈静").bio == "清华大学"
+
+
+def test_a_title_and_surname_shared_by_two_declared_guests_stays_as_written():
+    text = (
+        "对谈\n\n嘉宾：陈静（教授）、陈立（研究员）\n\n陈老师：第一句。\n\n"
+        "陈静：第二句。\n\n陈老师：第三句。\n"
+    )
+    speakers = {t.speaker for t in parse(text).turns}
+    assert "陈老师" in speakers
+
+
+def test_a_sentence_quoting_the_host_after_a_guest_list_is_no_guest():
+    text = (
+        "座谈会纪要\n\n嘉宾介绍：\n王明：民宿主理人\n李华：电商创业者\n\n"
+        "会上，孙强说：“乡村需要年轻人。”\n\n孙强：先请王明说说。\n\n王明：好。\n\n"
+        "李华：我补充。\n\n孙强：谢谢。\n"
+    )
+    transcript = parse(text)
+    assert [t.speaker for t in transcript.turns] == ["孙强", "王明", "李华", "孙强"]
+    assert "会上" not in {s.name for s in transcript.speakers}

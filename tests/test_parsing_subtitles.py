@@ -558,3 +558,16 @@ def test_an_ass_scripts_two_language_events_shown_together_are_one_cue():
         ("王磊", "谢谢邀请。", "Thanks for having me."),
         ("主持人", "我们开始吧。", "Let's begin."),
     ]
+
+
+def test_a_name_in_brackets_at_a_cue_start_changes_the_speaker():
+    srt = (
+        "1\n00:00:01,000 --> 00:00:03,000\n（张三）大家好。\n\n"
+        "2\n00:00:03,500 --> 00:00:05,000\n今天聊种菜。\n\n"
+        "3\n00:00:05,500 --> 00:00:07,000\n（李四）我先说。\n\n"
+        "4\n00:00:07,500 --> 00:00:09,000\n（笑声）\n\n"
+        "5\n00:00:09,500 --> 00:00:11,000\n（张三）好。\n"
+    )
+    turns = parse(srt).turns
+    assert [(t.speaker, t.start) for t in turns] == [("张三", 1.0), ("李四", 5.5), ("张三", 9.5)]
+    assert "（张三）" not in turns[0].text

@@ -25,6 +25,7 @@ from . import vocabulary as vocab
 from .bilingual import pair_translations, translated_names
 from .blocks import Document
 from .front import Front, self_introduced
+from .roles import interview_answerer
 from .roster import Roster, find_speakers
 from .transcript import ParseError, ParseWarning, Speaker, Transcript, Turn, Variant
 from .walk import UNKNOWN_SPEAKER, OpenTurn, Placement, Walk, join_chunks
@@ -53,6 +54,7 @@ def account(document: Document, *, placements: bool = True) -> tuple[Transcript,
     walk.tracking = placements
     if not roster.at_block and len(declared) == 1:
         walk.sole = declared[0].name  # a talk: the one declared speaker says everything
+    walk.answers = interview_answerer(roster.speakers, declared)
     walk.run()
     translated = {**translated_names(walk), **pair_translations(walk)}
     if not walk.turns and roster.at_block:
@@ -173,6 +175,8 @@ def _speakers(declared, roster: Roster, walk: Walk, translated) -> tuple[Speaker
         if name in speaking:
             extra = tuple(aliases.get(name, ()))
             ordered.setdefault(name, replace(speaker, aliases=(*speaker.aliases, *extra)))
+    if walk.answers and walk.answers[1].name in speaking:
+        ordered.setdefault(walk.answers[1].name, walk.answers[1])
     if walk.unknown is not None and UNKNOWN_SPEAKER in speaking:
         ordered.setdefault(UNKNOWN_SPEAKER, walk.unknown)
     return tuple(ordered.values())

@@ -109,3 +109,15 @@ def from_value(value: object) -> datetime.date | None:
     if isinstance(value, str):
         return to_date(DATE.match(value.strip()))
     return None
+
+
+_FULLWIDTH_TIME = re.compile(r"[０-９]{1,2}(?:[：:][０-９]{2}){1,2}(?:[.,．，][０-９]{1,3})?")
+_TO_ASCII = str.maketrans("０１２３４５６７８９：．，", "0123456789:.,")
+
+
+def ascii_times(text: str) -> str:
+    """Times typed with a Chinese input method's full-width digits and colons (`００：０１：０５`)
+    written the usual way, so that they read as times; nothing else in the text changes."""
+    if not _FULLWIDTH_TIME.search(text):
+        return text
+    return _FULLWIDTH_TIME.sub(lambda m: m.group(0).translate(_TO_ASCII), text)

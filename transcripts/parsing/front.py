@@ -89,10 +89,8 @@ class Front:
             if marker:
                 inline = (marker.group("inline") or "").strip()
                 role = _marker_role(text)
-                people = (
-                    [_person(piece, role) for piece in _LIST_SPLIT.split(inline)] if inline else []
-                )
-                if inline and not all(people):
+                people = _inline_people(inline, role)
+                if inline and not people:
                     return
                 self._declare(index, people)
                 listing = None if inline else role
@@ -135,7 +133,8 @@ _TITLE_FIELD = re.compile(
     r"|题目|題目|title|topic|subject)\s*[:：]\s*(?P<title>\S.{0,99})$",
     re.IGNORECASE,
 )
-_NOT_BIO = re.compile(r"[我你您咱]|大家|欢迎|歡迎|谢谢|謝謝|[？?!！]")
+# speech, or a sentence quoting someone (会上，孙强说：“…”), is no bio
+_NOT_BIO = re.compile(r"[我你您咱]|大家|欢迎|歡迎|谢谢|謝謝|[？?!！]|[说說道][:：]|[:：]\s*[“\"「]")
 
 
 def _title_field(text: str) -> str:
@@ -163,21 +162,66 @@ def _declaration(text: str) -> tuple[str, Speaker | None] | None:
     return None
 
 
+def _inline_people(inline: str, role: str) -> list[Speaker]:
+    """The people after a list marker on its line: `林默（诗人）、苏晴（翻译家）`, or one person
+    and their bio, `陈静博士（Dr. Jing Chen），清华大学副教授`; [] when it is not a list."""
+    if not inline:
+        return []
+    people = [_person(piece, role) for piece in _LIST_SPLIT.split(inline)]
+    if all(people):
+        return people
+    one = _person(inline, role)
+    return [one] if one else []
+
+
+# 林宜蓁（執行長）, 李开复（Kai-Fu Lee），创新工场董事长: a name, a bracket, maybe a bio after it
+_BRACKETED_PERSON = re.compile(
+    r"^(?P<name>[^（(,，]{1,24}?)\s*[（(](?P<inner>[^)）]{1,80})[)）]\s*(?:[,，]\s*(?P<bio>.*))?$"
+)
+
+
 def _person(text: str, role: str) -> Speaker | None:
     """`林宜蓁（開放文化基金會 執行長）`, `周汝清，北京某高校教授`, `Audrey Chen`: a person and
-    their bio, as guest lists write them; None for a sentence."""
+    their bio, as guest lists write them; None for a sentence. A bracket holding the name in
+    the other script (`李开复（Kai-Fu Lee）`) is another way the file may label them, and a
+    title after a Chinese name (`陈静博士`) is no part of it."""
     text = text.strip().lstrip("-*•·● ").strip()
-    name, bio = text, ""
-    bracket = re.match(r"^(?P<name>[^（(]{1,24}?)\s*[（(](?P<bio>[^)）]{1,80})[)）]\s*$", text)
+    name, bio, alias = text, "", ""
+    bracket = _BRACKETED_PERSON.match(text)
     if bracket:
-        name, bio = bracket.group("name").strip(), bracket.group("bio").strip()
+        name, bio = bracket.group("name").strip(), (bracket.group("bio") or "").strip()
+        inner = bracket.group("inner").strip()
+        if _other_script(name, inner):
+            alias = inner
+        else:
+            bio = "，".join(piece for piece in (inner, bio) if piece)
     elif re.search(r"[,，]", text):
         name, bio = (piece.strip() for piece in re.split(r"[,，]", text, maxsplit=1))
+    name = _without_title(name)
     if _NOT_BIO.search(bio) or not labels.looks_like_name(name):
         return None
     if not (labels.strongly_name_like(name) or (bio and len(name) <= 8)):
         return None
-    return Speaker(name, role or "guest", bio=bio)
+    return Speaker(name, role or "guest", bio=bio, aliases=(alias,) if alias else ())
+
+
+def _other_script(name: str, inner: str) -> bool:
+    """`李开复（Kai-Fu Lee）`, `Dr. Jing Chen` after `陈静博士`: the same name in Latin letters
+    beside a Chinese one (or the other way round), not a bio."""
+    latin_inner = inner.isascii() and labels.LATIN_NAME.match(inner) is not None
+    latin_name = name.isascii() and labels.LATIN_NAME.match(name) is not None
+    if latin_inner and labels.CJK.search(name):
+        return True
+    return latin_name and vocab.is_chinese_name(_without_title(inner))
+
+
+_TITLE_AFTER = re.compile(r"(?:博士|教授|老师|老師|先生|女士|院士|研究员|研究員)$")
+
+
+def _without_title(name: str) -> str:
+    """陈静博士 → 陈静: a title written after a Chinese name in a guest list."""
+    bare = _TITLE_AFTER.sub("", name)
+    return bare if bare != name and vocab.is_chinese_name(bare) else name
 
 
 def _is_turn(text: str, following) -> bool:

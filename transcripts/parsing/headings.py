@@ -24,13 +24,15 @@ NUMBERING = re.compile(
 TOPIC_LINE = re.compile(
     rf"^\s*[(（](?P<numeral>{vocab.CHINESE_NUMERAL}|\d{{1,2}})[)）]\s*(?P<title>\S.{{0,39}})$"
 )
+# ▍为什么回县城: the bar WeChat's editors put before a section heading
+BAR_HEADING = re.compile(r"^\s*[▍▎▌▋┃]\s*(?P<title>[^:：\s].{0,39})$")
 QUESTION = re.compile(r"^\s*[QＱ]\s*(?P<number>\d{1,3})\s*[:：.．、]?\s*(?P<title>.+)$")
 PUNCTUATED = re.compile(rf"[{re.escape(vocab.SENTENCE_ENDS)}，,]")
 
 
 def part_title(line: str, expected: int) -> str:
     """`一、开场` when 一 is the next part number and the title is unpunctuated, or
-    `第一部分：开场`; else ""."""
+    `第一部分：开场`, or a heading behind a bar (`▍书店怎么活下去`); else ""."""
     match = PART_LINE.match(line)
     if match and vocab.chinese_number(match.group("numeral")) == expected:
         title = match.group("title")
@@ -39,6 +41,10 @@ def part_title(line: str, expected: int) -> str:
     if marker and marker.group("title") and len(marker.group("title")) <= MAX_PART_TITLE:
         title = marker.group("title")
         return "" if PUNCTUATED.search(title) else title
+    bar = BAR_HEADING.match(line)
+    if bar:
+        title = bar.group("title").strip().rstrip("？?！!")
+        return "" if PUNCTUATED.search(title) or re.search(vocab.COLON, title) else title
     return ""
 
 

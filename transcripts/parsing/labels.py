@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import vocabulary as vocab
-from .dates import seconds
+from .dates import ascii_times, seconds
 
 MAX_NAME = 24
 MAX_BARE_NAME = 16  # a name alone on its line, with no colon, must be shorter
@@ -95,6 +95,8 @@ def seat(match: re.Match[str]) -> str:
 
 
 _NUMBERED_QUESTION = re.compile(r"^(?:[QＱ]\s*\d{1,3}|第[一二三四五六七八九十百\d]+.*)$")
+# a name never opens with a digit nor holds a year (原创 小镇书房 2024-05-18 20:30 is a byline)
+_DIGITS = re.compile(r"^\d|\d{4}")
 _HONORIFIC = re.compile(r"(?:老师|老師|先生|女士|小姐|博士|教授|同学|同學|总|總|院士)$")
 
 TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
@@ -119,6 +121,7 @@ _TIMED = re.compile(
 _INTERVIEW_DOT = re.compile(r"^\s*(?P<name>[QAＱＡ问答問])[.．、]\s+(?=\S)")
 # 00:00:05 说话人1 (alone on its line)
 _LEAD_TIMED = re.compile(rf"^\s*[\[(（]?(?P<time>{TIME})[\])）]?\s+(?P<name>{_NAME})\s*$")
+_PAREN_NAME = re.compile(r"^\s*[(（](?P<name>[^()（）:：\n]{1,24})[)）]\s*(?=\S)(?![:：])")
 _BARE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?:{_NOTE})?\s*$")
 _BRACKETED = re.compile(
     r"^\s*[【\[<]\s*(?P<name>[^【】\[\]<>()（）:：\n]{1,24}?)\s*"
@@ -141,6 +144,8 @@ TITLED_DOT = re.compile(
 _COLON_FORM = re.compile(f"[{vocab.COLON_FORMS}]")
 # a time opening the speech itself: (00:01:02) So… / [01:02] 大家好
 LEADING_TIME = re.compile(rf"^\s*[\[(（](?P<time>{TIME})[\])）]\s*|^\s*(?P<plain>{TIME})\s+")
+# a time closing the paragraph, as some editors stamp each one: `Welcome back. (00:01:05)`
+TRAILING_TIME = re.compile(rf"\s*[\[(（](?P<time>{TIME})[\])）]\s*$")
 _NOTE_PIECES = re.compile(r"[,，、;；/|｜]\s*|\s+(?=\d)")
 _CREDIT_LINE = re.compile(
     r"^\s*[(（【\[]?\s*(?:"
@@ -161,7 +166,7 @@ class Label:
     note: str = ""  # bracketed text that is neither a role nor a time: an affiliation
     time: float | None = None  # seconds
     text: str = ""
-    # colon | alone | bare | timed | bracketed | heading | container | titled (Mr. Name.)
+    # colon | alone | bare | timed | bracketed | paren | heading | container | titled (Mr. Name.)
     style: str = "colon"
     bold: bool = False
     placeholder: bool = False  # a role word or seat only: 说话人1, 观众, SPEAKER_00
@@ -175,6 +180,7 @@ def is_credit(line: str) -> bool:
 def read_label(line: str) -> Label | None:
     """The label opening `line`, or the name standing alone on it; None otherwise."""
     first, _, more = line.partition("\n")
+    first = ascii_times(first)  # 说话人１　００：００：０３
     first = _DECORATION.sub("", first, count=1)  # ▍王明：, ● 王明：, - 王明：
     first = _ENUMERATOR.sub("", first, count=1)  # 1．王明：
     first = _one_colon(first)  # 许嘉言︰ is 许嘉言：
@@ -196,6 +202,9 @@ def read_label(line: str) -> Label | None:
             return None  # 【掌声】 is a stage direction, not a speaker
         text = first[match.end() :] + rest_lines
         return _label(match.group("name"), match.group("note"), None, text, "bracketed")
+    match = _PAREN_NAME.match(first)
+    if match and _paren_name(match.group("name")):  # （张三）大家好: subtitles mark speakers so
+        return _label(match.group("name"), None, None, first[match.end() :] + rest_lines, "paren")
     # before `名：`, which would read `说话人 1 00:00:03` as 说话人 1 00, then :00:03
     match = _TIMED.match(first)
     if match:
@@ -215,6 +224,16 @@ def read_label(line: str) -> Label | None:
         if match and len(match.group("name").strip()) <= MAX_BARE_NAME:
             return _label(match.group("name"), match.group("note"), None, "", "bare")
     return None
+
+
+def _paren_name(name: str) -> bool:
+    """（张三）, (Dana Lee) before the speech: a personal name or a placeholder in round
+    brackets, never a stage word such as （笑声） or (Laughter); one English word in brackets
+    is a sound note far more often than a name ((Singing), (Foreign))."""
+    if vocab.has_stage_word(name) or vocab.is_stage_direction(name):
+        return False
+    one_word = name.isascii() and len(name.split()) < 2
+    return not one_word and (strongly_name_like(name.strip()) or bool(placeholder_name(name)))
 
 
 def _one_colon(first: str) -> str:
@@ -307,7 +326,7 @@ def placeholder_name(name: str) -> str:
     match = PLACEHOLDER.match(name.strip())
     if not match:
         return ""
-    word, number = match.group("word").strip(), seat(match)
+    word, number = match.group("word").strip(), unicodedata.normalize("NFKC", seat(match))
     if not (vocab.role_of_word(word) or (word.lower() in vocab.INTERVIEW_WORDS and not number)):
         return ""
     if word.isascii():
@@ -323,7 +342,7 @@ def placeholder_role(name: str) -> str | None:
 
 def looks_like_name(name: str) -> bool:
     """Short, unpunctuated, not a pronoun, a speech verb, a number or a metadata word."""
-    if not 0 < len(name) <= MAX_NAME or _REFUSED_CHARS.search(name) or name[0].isdigit():
+    if not 0 < len(name) <= MAX_NAME or _REFUSED_CHARS.search(name) or _DIGITS.search(name):
         return False
     if _NUMBERED_QUESTION.match(name):
         return False  # Q1：… is an audience question, a topic

@@ -12,7 +12,7 @@ from dataclasses import replace
 from . import blocks as kinds
 from .assemble import assemble
 from .blocks import Block, Document
-from .dates import seconds
+from .dates import ascii_times, seconds
 from .labels import TIME
 from .roster import find_speakers
 from .transcript import Transcript
@@ -39,7 +39,8 @@ def timed_lines(found: list[Block]) -> tuple[list[Block], list[tuple[int, str]]]
     consumed: list[tuple[int, str]] = []
     pending: tuple[Block, float] | None = None
     for block in found:
-        match = _TIME_LINE.match(block.text) if block.kind == kinds.PARAGRAPH else None
+        is_paragraph = block.kind == kinds.PARAGRAPH
+        match = _TIME_LINE.match(ascii_times(block.text)) if is_paragraph else None
         if pending is not None and match is None:
             time_block, start = pending
             block = replace(block, start=start, gap=time_block.gap or block.gap)

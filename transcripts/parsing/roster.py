@@ -18,10 +18,14 @@ before the name (调研组 刘洋) are one speaker, named as the most frequent f
 name or surname alone (`Linda`, `INSKEEP`) is the one full name it belongs to; the unnamed
 host's words (主持, 主持人, Host) are one host. Every merge is reported (`Variant`).
 
-Roles: declared roles first, then what the labels say (`名（主持）`, `主持人 名`, `采访人`,
-`受访人`), then role words; everyone else is a guest. A bare role word (主持人, 问, 答) stands
-for the one named speaker holding that role, when there is exactly one; otherwise it is a
-placeholder speaker of its own. At most one host: later hosts become "other", with a warning.
+A title and a surname (陈博士, `Dr. Chen`) is the one declared guest with that surname, and a
+guest list may declare the name in both scripts (`李开复（Kai-Fu Lee）`): both are that guest.
+
+Roles (the `roles` module): declared roles first, then what the labels say (`名（主持）`,
+`主持人 名`, `采访人`, `受访人`), then role words, then a host named in the intro's prose;
+everyone else is a guest. A bare role word (主持人, 问, 答) stands for the one named speaker
+holding that role, when there is exactly one; otherwise it is a placeholder speaker of its own.
+At most one host: later hosts become "other", with a warning.
 """
 
 from __future__ import annotations
@@ -48,7 +52,8 @@ from .labels import (
     strongly_name_like,
     variant_key,
 )
-from .name_forms import prefixed_name, short_name
+from .name_forms import prefixed_name, short_name, titled_name
+from .roles import host_in_prose, one_host, resolve_role_words
 from .transcript import ParseWarning, Speaker, Variant
 
 MIN_REPEATS = 2
@@ -100,11 +105,13 @@ def candidates(blocks: Sequence[Block], skip: Collection[int] = ()) -> dict[int,
 
 
 def _may_open_label(text: str) -> bool:
-    """Cheap test before the grammar: a label needs a colon, 【】 or a time near the start, or
-    the line is short enough to be a name alone."""
+    """Cheap test before the grammar: a label needs a colon, a bracket opening the line, 【】 or
+    a time near the start, or the line is short enough to be a name alone."""
     head = text[:120]
     if "：" in head or ":" in head or "【" in head or any(c in head for c in vocab.COLON_FORMS):
         return True
+    if head.lstrip().startswith(("[", "<", "(", "（")):
+        return True  # [Dana Whitfield] In Arizona, about forty percent…
     if TITLED_DOT.match(head):
         return True  # Mr. Hartwell. The subcommittee will come to order.
     first = text.split("\n", 1)[0]
@@ -161,15 +168,16 @@ def find_speakers(
         if canonical is None:
             continue
         roster.at_block[index] = (canonical, label)
-    _assign(roster, {s.name: s for s in declared})
+    first = min(roster.at_block, default=0)
+    prose = "\n".join(b.text for i, b in enumerate(blocks[:first]) if i not in skip)
+    _assign(roster, {s.name: s for s in declared}, prose)
     roster.variants = _variants(found, roster)
     return roster
 
 
-def _accepted(found: dict[int, Label], blocks, declared, skip) -> set[str]:
+def _accepted(found: dict[int, Label], blocks, declared_people, skip) -> set[str]:
     """Variant keys of the labels that name speakers (rules 1-5 of the module docstring)."""
-    declared_keys = {variant_key(s.name) for s in declared}
-    declared_keys |= {variant_key(s.handle) for s in declared if s.handle}
+    declared_keys = set(_declared_forms(declared_people))
     speaking = {
         i: label for i, label in found.items() if _introduces_speech(label, i, found, blocks)
     }
@@ -177,7 +185,8 @@ def _accepted(found: dict[int, Label], blocks, declared, skip) -> set[str]:
     accepted = set()
     for label in speaking.values():
         key = variant_key(label.name)
-        if _strong(label) or key in declared_keys or _repeated(label, counts[key]):
+        is_declared = key in declared_keys or titled_name(label.name, declared_people)
+        if _strong(label) or is_declared or _repeated(label, counts[key]):
             accepted.add(key)
     styles = {_style(label) for label in found.values() if variant_key(label.name) in accepted}
     first = next((i for i, b in enumerate(blocks) if b.text and i not in skip), None)
@@ -261,7 +270,12 @@ def _groups(found: dict[int, Label], accepted: set[str], declared) -> dict[str, 
         forms.setdefault(variant_key(label.name), Counter())[label.name] += 1
     into = {key: key for key in forms if key in accepted}
     _one_unnamed_per_role(found, forms, accepted, into)
+    by_key = _declared_forms(declared)
     for key in forms:
+        titled = titled_name(forms[key].most_common(1)[0][0], declared)
+        if titled:  # 陈博士, Dr. Chen for the declared 陈静
+            into[key] = variant_key(titled)
+            continue
         target = prefixed_name(key, forms, accepted)
         if target:
             into[key] = target
@@ -271,12 +285,21 @@ def _groups(found: dict[int, Label], accepted: set[str], declared) -> dict[str, 
         target = short_name(key, forms, accepted)
         if target:
             into[key] = target  # named after the full name, however often the short form is
-    by_key = {variant_key(s.name): s.name for s in declared}
-    by_key.update({variant_key(s.handle): s.name for s in declared if s.handle})
     return {
         key: by_key.get(target) or forms[target].most_common(1)[0][0]
         for key, target in into.items()
     }
+
+
+def _declared_forms(declared) -> dict[str, str]:
+    """Variant key → declared name, for every way the declaration writes the person: the name,
+    a handle, the name in the other script (`李开复（Kai-Fu Lee）`)."""
+    forms = {}
+    for person in declared:
+        for form in (person.name, person.handle, *person.aliases):
+            if form:
+                forms.setdefault(variant_key(form), person.name)
+    return forms
 
 
 def _one_unnamed_per_role(found, forms, accepted, into) -> None:
@@ -298,8 +321,9 @@ def _one_unnamed_per_role(found, forms, accepted, into) -> None:
                 forms[main].update(forms[key])
 
 
-def _assign(roster: Roster, declared: dict[str, Speaker]) -> None:
-    """Speakers in the order they first speak, with their roles; role words resolved."""
+def _assign(roster: Roster, declared: dict[str, Speaker], prose: str) -> None:
+    """Speakers in the order they first speak, with their roles; role words resolved, and a
+    host named only in the `prose` before the first label found."""
     labels_of: dict[str, list[Label]] = {}
     for name, label in roster.at_block.values():
         labels_of.setdefault(name, []).append(label)
@@ -307,8 +331,9 @@ def _assign(roster: Roster, declared: dict[str, Speaker]) -> None:
         name: _speaker(name, found, declared.get(name)) for name, found in labels_of.items()
     }
     holders = {**declared, **speakers}  # a declared host may speak only as 主持人
-    _resolve_role_words(roster, speakers, holders, labels_of, declared)
-    _one_host(roster, speakers)
+    resolve_role_words(roster.at_block, speakers, holders, labels_of, declared)
+    host_in_prose(speakers, declared, prose)
+    roster.warnings += one_host(roster.at_block, speakers)
     order = []
     for _, (name, _) in sorted(roster.at_block.items()):
         if name not in order:
@@ -326,60 +351,6 @@ def _speaker(name: str, labels: list[Label], known: Speaker | None) -> Speaker:
         bio=(known.bio if known else "") or note,
         placeholder=known is None and all(label.placeholder for label in labels),
     )
-
-
-def _resolve_role_words(roster, speakers, holders, labels_of, declared) -> None:
-    """A bare 主持人 / 问 / 答 is the one named speaker whose role is said (by a label or a
-    declaration) to be that one."""
-    named = [
-        s
-        for s in holders.values()
-        if s.name in declared or not (s.placeholder or _is_role_word(s.name))
-    ]
-    for name, speaker in list(speakers.items()):
-        if name in declared or not _is_role_word(name) or speaker.role not in ("host", "guest"):
-            continue
-        if PLACEHOLDER.match(name) and seat(PLACEHOLDER.match(name)):
-            continue  # 说话人1 is someone; which someone, the editor says
-        said = [s for s in named if s.role == speaker.role and _said(s, labels_of, declared)]
-        if len(said) != 1:
-            continue
-        holder = said[0]
-        for index, (who, label) in list(roster.at_block.items()):
-            if who == name:
-                roster.at_block[index] = (holder.name, label)
-        del speakers[name]
-        speakers.setdefault(holder.name, holder)
-
-
-def _said(speaker: Speaker, labels_of, declared) -> bool:
-    """The speaker's role is said by a label or a declaration, not assumed by default."""
-    if speaker.name in declared and declared[speaker.name].role:
-        return True
-    return any(label.role == speaker.role for label in labels_of.get(speaker.name, ()))
-
-
-def _is_role_word(name: str) -> bool:
-    match = PLACEHOLDER.match(name)
-    word = match.group("word").strip() if match else name
-    return bool(vocab.role_of_word(word) or vocab.INTERVIEW_WORDS.get(name.lower()))
-
-
-def _one_host(roster: Roster, speakers: dict[str, Speaker]) -> None:
-    """The first host (by first label) stays host; any other becomes "other"."""
-    hosts = []
-    for _, (name, _) in sorted(roster.at_block.items()):
-        if name in speakers and speakers[name].role == "host" and name not in hosts:
-            hosts.append(name)
-    for name in hosts[1:]:
-        speakers[name] = replace(speakers[name], role="other")
-        roster.warnings.append(
-            ParseWarning(
-                "second-host",
-                f"{name} is labelled as a host too; {hosts[0]} is the host, {name} is marked "
-                "as other",
-            )
-        )
 
 
 def _variants(found: dict[int, Label], roster: Roster) -> list[Variant]:

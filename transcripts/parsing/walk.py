@@ -82,6 +82,7 @@ class Walk:
         self.translated: Counter = Counter()  # (a name in a translation's label, the speaker)
         self.tracking = True  # keep where each block went (`placements`)
         self.sole = ""  # the one declared speaker of a file without labels (a talk)
+        self.answers: tuple[str, Speaker] | None = None  # Q labelled, answers not (roles.py)
         self.ended = False
         self.tail = ""
         labelled = [i for i in roster.at_block]
@@ -228,6 +229,11 @@ class Walk:
             if turn.start is None:
                 turn.start = dates.seconds(lead.group("time") or lead.group("plain"))
             text = text[lead.end() :]
+        trail = labels.TRAILING_TIME.search(text)
+        if trail and trail.start() > 0:
+            if turn.start is None and not turn.chunks:
+                turn.start = dates.seconds(trail.group("time"))
+            text = text[: trail.start()]
         text = text.strip()
         if turn.start is None and block.start is not None:
             turn.start = block.start  # `名` then `00:00:05` alone, then the speech
@@ -313,6 +319,9 @@ class Walk:
         if question and index > self.first_label and len(text) <= MAX_QUESTION:
             self._close()
             return self._add_topic(question.group("title"), f"Q{int(question.group('number'))}")
+        if self.answers and self.open and self.open.speaker == self.answers[0] and self.open.chunks:
+            self._close()  # the plain paragraph after a question: the answer
+            self.open = self._open(self.answers[1].name, block, block.start)
         if self.open is not None:
             self._append(self.open, text, block)
             if block.end is not None:
