@@ -19,24 +19,8 @@ def search(request):
         speakers, events = results.by_speaker, results.by_event
         if results.count:
             facets = {
-                "speakers": [
-                    {
-                        "slug": row["speaker__slug"],
-                        "name": row["speaker__name"],
-                        "n": row["n"],
-                        "active": row["speaker__slug"] == filters.speaker,
-                    }
-                    for row in speakers
-                ],
-                "events": [
-                    {
-                        "slug": row["event__slug"],
-                        "name": row["event__title"],
-                        "n": row["n"],
-                        "active": row["event__slug"] == filters.event,
-                    }
-                    for row in events
-                ],
+                "speakers": _links(speakers, "speaker", "name", filters.speaker),
+                "events": _links(events, "event", "title", filters.event),
             }
     return render(
         request,
@@ -50,3 +34,16 @@ def search(request):
             "facets": facets,
         },
     )
+
+
+def _links(rows: list[dict], prefix: str, label: str, active: str) -> list[dict]:
+    """One facet's entries as the template shows them: slug, name, results, whether chosen."""
+    return [
+        {
+            "slug": row[f"{prefix}__slug"],
+            "name": row[f"{prefix}__{label}"],
+            "n": row["n"],
+            "active": row[f"{prefix}__slug"] == active,
+        }
+        for row in rows
+    ]
