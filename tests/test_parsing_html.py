@@ -460,3 +460,93 @@ def test_a_transcript_in_a_table_reads_like_the_same_table_in_word_or_markdown()
     assert [(d.text, d.reason) for d in transcript.dropped] == [
         ("发言人 | 内容", "table header row")
     ]
+
+
+def test_text_after_a_show_transcript_box_is_not_the_last_speaker_going_on():
+    """A blog puts the transcript in `<details><summary>Show transcript</summary>`; the post's
+    closing paragraph after the box is the author's, not the last speaker's."""
+    page = (
+        "<html><body><article><p>I talked with Ann about bees.</p>"
+        "<details><summary>Show transcript</summary>"
+        "<p>Bo: How did you start?</p><p>Ann: With one hive on a roof.</p>"
+        "<p>Bo: And now?</p><p>Ann: Forty hives, still on roofs.</p></details>"
+        "<p>Ann's honey is for sale at the market on Saturdays.</p></article></body></html>"
+    )
+    (transcript,) = load(page.encode())
+    assert [t.speaker for t in transcript.turns] == ["Bo", "Ann", "Bo", "Ann"]
+    assert transcript.turns[-1].text == "Forty hives, still on roofs."
+    assert any("for sale at the market" in d.text for d in transcript.dropped)
+
+
+def test_a_player_share_bar_and_cookie_notice_inside_the_article_are_not_read():
+    """A podcast page's player shows the episode's length and a Download link between the
+    heading and the transcript: it would read as a timed label `00:31:12 Download`."""
+    page = (
+        "<html><body><main><h1>Ep. 3</h1>"
+        "<div class='player'><span>00:31:12</span> <a href='/e.mp3'>Download</a></div>"
+        "<div class='share-bar'>Share: <a>Twitter</a></div>"
+        "<p><b>Kim:</b> Welcome back to the show, everyone.</p>"
+        "<p><b>Lee:</b> Glad to be here again.</p></main></body></html>"
+    )
+    document = reader.read(page)
+    assert [b.text for b in document.blocks][1:] == [
+        "Kim: Welcome back to the show, everyone.",
+        "Lee: Glad to be here again.",
+    ]
+    assert {d.text for d in document.dropped} >= {"00:31:12 Download", "Share: Twitter"}
+
+
+def test_captions_by_class_and_short_lines_under_an_image():
+    """Sites caption photos with a classed <p> (`img-desc`) or a short centred line under the
+    image instead of <figcaption>; a bold name under a portrait stays a paragraph (a label)."""
+    page = (
+        "<html><body><article><p>王明：开始吧。</p>"
+        "<p><img src='a.jpg'></p><p>论坛现场</p>"
+        "<p class='img-desc'>嘉宾在现场。图源：受访者</p>"
+        "<p><img src='b.jpg'></p><p><b>李华</b></p><p>谢谢。</p></article></body></html>"
+    )
+    kinds = [(b.kind, b.text) for b in reader.read(page).blocks]
+    assert (CAPTION, "论坛现场") in kinds
+    assert (CAPTION, "嘉宾在现场。图源：受访者") in kinds
+    assert (PARAGRAPH, "李华") in kinds
+
+
+def test_a_cms_post_body_is_the_article_without_its_prev_next_links():
+    """University and news CMSs wrap the post body (`#vsb_content`, `.TRS_Editor`,
+    `.entry-content`) inside a box that also holds the byline and 上一篇/下一篇 links."""
+    page = (
+        "<html><body><div class='content'><div>标题</div><p>发布时间：2023-11-08</p>"
+        "<div id='vsb_content'><p>2023年11月3日，座谈会举行。</p>"
+        "<p>王明：大家好，今天聊开源。</p><p>李华：谢谢邀请，很高兴来。</p>"
+        "<p>王明：先说说你的项目？</p></div>"
+        "<p>上一篇：<a href='/1'>学院召开工作会议</a></p></div></body></html>"
+    )
+    (transcript,) = load(page.encode())
+    assert transcript.date == datetime.date(2023, 11, 3)
+    assert [t.speaker for t in transcript.turns] == ["王明", "李华", "王明"]
+    assert not any("上一篇" in t.text for t in transcript.turns)
+
+
+def test_an_interviewer_named_after_their_affiliation_is_the_host():
+    """`採訪：本刊記者 黃冠宇` declares the interviewer after their newsroom; a `<dl>` gives
+    each `<dt>` name's speech in the `<dd>` after it."""
+    page = (
+        "<html><body><article><p>受訪者：林秀琴（國小教師）<br>採訪：本刊記者 黃冠宇</p>"
+        "<dl><dt>黃冠宇</dt><dd>為什麼來山上？</dd><dt>林秀琴</dt><dd>是分發來的。</dd>"
+        "<dt>黃冠宇</dt><dd>謝謝老師。</dd></dl></article></body></html>"
+    )
+    (transcript,) = load(page.encode())
+    assert {s.name: s.role for s in transcript.speakers} == {"黃冠宇": "host", "林秀琴": "guest"}
+    assert [t.speaker for t in transcript.turns] == ["黃冠宇", "林秀琴", "黃冠宇"]
+
+
+def test_show_notes_naming_the_host_give_the_host_role():
+    """`Host Lena Brandt visits…` in an episode's notes says who hosts, as `hosted by` does."""
+    page = (
+        "<html><body><article><p>Host Lena Brandt visits a farm and talks with Tom Ibarra.</p>"
+        "<p><b>Lena Brandt:</b> What happened here?</p><p><b>Tom Ibarra:</b> We waited.</p>"
+        "<p><b>Lena Brandt:</b> For how long?</p></article></body></html>"
+    )
+    (transcript,) = load(page.encode())
+    roles = {s.name: s.role for s in transcript.speakers}
+    assert roles == {"Lena Brandt": "host", "Tom Ibarra": "guest"}

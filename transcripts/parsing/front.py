@@ -27,6 +27,7 @@ GUEST_LIST_MARKERS = (
         "主講嘉賓",
     ),
     *("嘉宾", "嘉賓", "与谈人", "與談人", "出场人物", "出場人物", "人物介绍", "人物介紹"),
+    *("出场嘉宾", "出場嘉賓", "到场嘉宾", "到場嘉賓"),
     *("guests", "panelists", "speakers", "participants", "panel"),
 )
 _GUEST_MARKER = re.compile(
@@ -197,6 +198,8 @@ def _person(text: str, role: str) -> Speaker | None:
             bio = "，".join(piece for piece in (inner, bio) if piece)
     elif re.search(r"[,，]", text):
         name, bio = (piece.strip() for piece in re.split(r"[,，]", text, maxsplit=1))
+    elif _affiliation_first(text):  # 虎嗅记者 刘畅: who they are, then the name
+        bio, name = _AFFILIATION_FIRST.match(text).group("bio", "name")
     name = _without_title(name)
     if _NOT_BIO.search(bio) or not labels.looks_like_name(name):
         return None
@@ -213,6 +216,17 @@ def _other_script(name: str, inner: str) -> bool:
     if latin_inner and labels.CJK.search(name):
         return True
     return latin_name and vocab.is_chinese_name(_without_title(inner))
+
+
+_AFFILIATION_FIRST = re.compile(r"^(?P<bio>[^\s,，]{2,20})\s+(?P<name>[\u3400-\u9fff]{2,4})$")
+
+
+def _affiliation_first(text: str) -> bool:
+    """`本刊记者 黄冠宇`: a newsroom or title, a space, a Chinese name (not two names)."""
+    match = _AFFILIATION_FIRST.match(text)
+    if not match or vocab.is_chinese_name(match.group("bio")):
+        return False
+    return vocab.is_chinese_name(match.group("name"))
 
 
 _TITLE_AFTER = re.compile(r"(?:博士|教授|老师|老師|先生|女士|院士|研究员|研究員)$")

@@ -59,6 +59,16 @@ _ARTICLE_PATHS = (  # (where, and whether it must hold a fair share of the page'
         for name in ("rich_media_content", "Post-RichText", "RichText")
     ),
     ("//*[@itemprop='articleBody']", True),
+    # the body of a post as common publishing systems mark it (WordPress, news and university
+    # CMSs: TRS, VSB), without the title, byline, share bar and prev/next links around it
+    ("//*[@id='vsb_content' or contains(concat(' ', @class, ' '), ' TRS_Editor ')]", True),
+    *(
+        (f"//*[contains(concat(' ', @class, ' '), ' {name} ')]", True)
+        for name in (
+            *("entry-content", "post-content", "post-body", "article-content", "article-body"),
+            *("article-text", "story-body"),
+        )
+    ),
     ("//article", True),
     ("//main", True),
     ("//*[@role='main']", True),
@@ -74,6 +84,15 @@ _REGIONS = (  # what a page region outside the article is, by its tag, id, class
     (re.compile(r"comment|reply", re.I), "comments"),
     (re.compile(r"^form$", re.I), "a form"),
 )
+_WIDGET = re.compile(
+    r"(?:^|[\s_-])(?:(?:audio|video|media|podcast)?-?player|share|sharing|social|subscribe"
+    r"|subscription|newsletter|cookie|consent|gdpr|like|toolbar)(?:$|[\s_-])",
+    re.I,
+)
+_TRANSCRIPT_WORD = re.compile(
+    r"transcript|文字稿|逐字稿|文字版|文字实录|文字實錄|全文|实录|實錄|字幕", re.I
+)
+_WIDGET_MAX = 300  # characters: a widget is short
 _DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "pubdate")
 _DATE_KEYS += ("publishdate", "publish_date", "date", "dc.date", "dcterms.created")
 _SITE_SUFFIX = re.compile(r"\s+[-|–—_]\s+[^-|–—_]{1,30}$")
@@ -107,9 +126,9 @@ def read(text: str) -> Document:
     meta = _meta(root)
     title = _title(root, meta, article)
     dropped = _outside(article, title) + _drop_asides(article, whole_page=article is body)
-    walker = BlockWalker(article)
+    walker = BlockWalker(article, _transcript_box(article))
     walker.walk()
-    dropped += walker.dropped
+    dropped += walker.dropped + _after_box(walker)
     if not walker.blocks:
         raise ParseError("the page's article holds no text")
     return Document(
@@ -178,6 +197,33 @@ def _article(body):
     return node
 
 
+def _transcript_box(article):
+    """The element the page itself marks as the transcript: a `<details>` whose `<summary>`
+    says so (`Show transcript`, `展开文字稿`), or an element of class or id `transcript`, when
+    it holds half the article's text; None when there is none."""
+    marked = [
+        box
+        for box in article.iter("details")
+        if _TRANSCRIPT_WORD.search(normalize(box.findtext("summary") or ""))
+    ]
+    marked += article.xpath(
+        ".//*[contains(concat(' ', @class, ' '), ' transcript ') or @id='transcript']"
+    )
+    total = _length(article)
+    large = [box for box in marked if _length(box) * 2 >= total]
+    return max(large, key=_length) if large else None
+
+
+def _after_box(walker: BlockWalker) -> list[Dropped]:
+    """What follows the page's transcript box (the post's closing words, its share bar) is not
+    the transcript's last speaker going on: taken out of the blocks, and reported."""
+    if walker.box_end is None:
+        return []
+    after, walker.blocks[walker.box_end :] = walker.blocks[walker.box_end :], []
+    reason = "after the page's transcript box"
+    return [Dropped(block.line, _clip(block.text), reason) for block in after if block.text]
+
+
 def _outside(article, title: str) -> list[Dropped]:
     """One `Dropped` per page region around the article (and for loose text), walking up
     from the article to <body>."""
@@ -215,17 +261,29 @@ def _drop_asides(article, *, whole_page: bool) -> list[Dropped]:
     where = "on the page" if whole_page else "inside the article"
     taken: set = set()
     found: list[Dropped] = []
-    for element in list(article.iter(*asides)):
-        if element is article or any(a in taken for a in element.iterancestors()):
+    for element in list(article.iter()):
+        name = asides.get(element.tag) or _widget(element)
+        if not name or element is article or any(a in taken for a in element.iterancestors()):
             continue
         taken.add(element)
         summary = _summary(element)
         if summary:
-            reason = f"{asides[element.tag]} {where}"
-            found.append(Dropped(element.sourceline or 1, summary, reason))
+            found.append(Dropped(element.sourceline or 1, summary, f"{name} {where}"))
     for element in taken:
         element.drop_tree()
     return found
+
+
+def _widget(element) -> str:
+    """A media player, share bar, subscribe box or cookie notice, by its class or id: short
+    page furniture that sits between an article's paragraphs (its duration, `Download`, `Share`
+    would read as a timed label or a line of speech). A long element is never one."""
+    if not isinstance(element.tag, str):
+        return ""
+    hint = f"{element.get('class', '')} {element.get('id', '')}"
+    if not _WIDGET.search(hint) or _length(element) > _WIDGET_MAX:
+        return ""
+    return "a player or share widget"
 
 
 def _summary(element) -> str:

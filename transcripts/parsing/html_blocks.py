@@ -22,6 +22,13 @@ _BLOCK_TAGS = (  # block-level elements: each starts and ends a block of text
 )
 _BLOCK = frozenset(_BLOCK_TAGS.split())
 _LABELLED = {**{f"h{n}": (HEADING, n) for n in range(1, 7)}, "figcaption": (CAPTION, 0)}
+# Sites mark an image's caption by class where they do not use <figcaption>: `img-desc`,
+# `pic_txt`, `wp-caption-text`, `image-caption`.
+_CAPTION_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:(?:img|image|pic|picture|photo)[_-]?(?:desc|descr|caption|txt|text|title|note)"
+    r"|caption|caption[_-]text)(?:$|[\s_-])",
+    re.I,
+)
 _WEIGHT = re.compile(r"font-weight\s*:\s*([a-z]+|\d+)", re.I)
 _WIDE = (
     r"\u2e80-\u303f\u3040-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
@@ -47,6 +54,11 @@ def _bold(element, inherited: bool) -> bool:
     return inherited or element.tag in ("b", "strong")
 
 
+def _is_caption(element) -> bool:
+    """A block whose class says it is an image's caption (a site's <figcaption>)."""
+    return element.tag in _BLOCK and bool(_CAPTION_CLASS.search(element.get("class") or ""))
+
+
 @dataclass
 class _Piece:
     text: str
@@ -60,8 +72,10 @@ class BlockWalker:
     Python's recursion limit) into blocks: inline text gathers into pieces until a block
     boundary, <br>, image or rule ends the block."""
 
-    def __init__(self, root) -> None:
+    def __init__(self, root, box=None) -> None:
         self.root = root
+        self.box = box  # the element the page marks as its transcript, if any
+        self.box_end: int | None = None  # the number of blocks when it closed
         self.blocks: list[Block] = []
         self.pieces: list[_Piece] = []
         self.gap = True
@@ -97,8 +111,8 @@ class BlockWalker:
         self.quotes += tag == "blockquote"
         self.items += tag == "li"
         self.pre += tag == "pre"
-        if tag in _LABELLED:
-            self.labelled.append(_LABELLED[tag])
+        if tag in _LABELLED or _is_caption(element):
+            self.labelled.append(_LABELLED.get(tag, (CAPTION, 0)))
         if tag in _TABLE_TAGS:
             self.table_start(tag)
         self.add(element.text, self.line)
@@ -113,10 +127,13 @@ class BlockWalker:
         self.quotes -= tag == "blockquote"
         self.items -= tag == "li"
         self.pre -= tag == "pre"
-        if tag in _LABELLED:
+        if tag in _LABELLED or _is_caption(element):
             self.labelled.pop()
         if tag in _TABLE_TAGS:
             self.table_end(tag)
+        if element is self.box:
+            self.flush()
+            self.box_end = len(self.blocks)
         if element is not self.root:
             self.add(element.tail, self.line)
 
@@ -179,6 +196,9 @@ class BlockWalker:
         kind, level = (
             self.labelled[-1] if self.labelled else (QUOTE if self.quotes else PARAGRAPH, 0)
         )
+        opening = lead(pieces, text, clean=normalize, stop=_KEPT_BREAK)
+        if kind == PARAGRAPH and not opening and _under_image(self.blocks, text):
+            kind = CAPTION  # (a bold name under a portrait may be a label standing alone)
         spoken = [piece for piece in pieces if piece.text.strip()]
         self.blocks.append(
             Block(
@@ -187,7 +207,7 @@ class BlockWalker:
                 spoken[0].line,
                 level=level,
                 gap=self.gap,
-                lead=lead(pieces, text, clean=normalize, stop=_KEPT_BREAK),
+                lead=opening,
                 list_item=self.items > 0,
                 link_only=links_only(pieces),
                 lines=max(1, spoken[-1].line - spoken[0].line + 1),
@@ -197,6 +217,16 @@ class BlockWalker:
 
 
 _TABLE_TAGS = {"table", "tr", "td", "th"}
+_CAPTION_MAX = 30
+_NOT_CAPTION = re.compile(r"[。！？!?：:…]|[.;；]\s*$")
+
+
+def _under_image(blocks: list[Block], text: str) -> bool:
+    """A short line right under an image, with no sentence end and no label (`论坛现场`,
+    `Panel, from left`): how pages without <figcaption> caption their photos."""
+    if not blocks or blocks[-1].kind != IMAGE or len(text) > _CAPTION_MAX or "\n" in text:
+        return False
+    return not _NOT_CAPTION.search(text)
 
 
 @dataclass

@@ -87,12 +87,13 @@ RECORD_NOTE = "a note of the record's reporter"
 EDITOR_NOTE = "editor's note after the transcript"
 _MADE = (
     r"(?:整理|审阅|審閱|审定|審定|删节|刪節|删减|刪減|首发|首發|转载|轉載|刊于|刊於|刊登|发表|發表"
-    r"|授权|授權|录音|錄音)"
+    r"|授权|授權|录音|錄音|仅代表|僅代表|不代表)"
 )
 # （本文根据现场录音整理，未经嘉宾审阅） / 以上内容由速记整理: how the text was made or published
+# (or whose views it holds: （本文仅代表作者观点）)
 _NOTE_ZH = re.compile(
     rf"^[(（【\[][^\n]{{0,60}}?{_MADE}[^\n]*[)）】\]][。.]?$"
-    r"|^(?:本文|全文|此文|本稿|文字稿|以上内容|以上文字|以上为|以上為"
+    r"|^[※*＊注註:：\s]*(?:本文|全文|此文|本稿|文字稿|以上内容|以上文字|以上为|以上為"
     rf"|本次(?:对谈|對談|访谈|訪談|采访|採訪|讲座|講座|活动|活動))[^\n]{{0,60}}?{_MADE}"
 )
 # This interview has been edited for length and clarity. / Stacks is produced by Northside Audio.

@@ -55,6 +55,8 @@ _HOSTED_BY = (
     r"{name}(?:先生|女士|老师|老師)?(?:担任|擔任)?主持(?:人)?[^\w]",
     r"主持人(?:为|為|是|由)\s*{name}",
     r"(?i:moderated by|hosted by)\s+{name}\b",
+    r"\b(?i:host|moderator)\s+{name}\b",  # Host Lena Brandt visits…, with moderator Jane Doe
+    r"{name},?\s+(?i:(?:the |our |your )?(?:host|moderator)\b)",  # Lena Brandt, host of…
 )
 
 
