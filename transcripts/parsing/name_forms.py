@@ -56,10 +56,8 @@ _CHINESE_TITLED = re.compile(
     r"^(?P<surname>[\u3400-\u9fff]{1,2}?)(?:博士|教授|老师|老師|先生|女士|院士|总|總|局|主任)$"
 )
 # Dr. Chen, Prof. Wang: the same in English
-_LATIN_TITLED = re.compile(
-    r"^(?i:dr|prof|professor|mr|mrs|ms|miss|mx)\.?\s+(?P<surname>[A-Z][\w'’-]+)$"
-)
 _LATIN_TITLE = re.compile(r"^(?i:dr|prof|professor|mr|mrs|ms|miss|mx)\.?\s+")
+_LATIN_TITLED = re.compile(_LATIN_TITLE.pattern + r"(?P<surname>[A-Z][\w'’-]+)$")
 
 
 def titled_name(written: str, declared: Sequence[Speaker]) -> str:

@@ -209,9 +209,10 @@ class CueReader:
 
     def document(self) -> Document:
         self._flush()
-        self.bilingual = is_bilingual([[clean_line(raw) for _, raw in c.lines] for c in self.read])
-        for cue in self.read:
-            self._blocks(cue)
+        cleaned = [[clean_line(raw) for _, raw in cue.lines] for cue in self.read]
+        self.bilingual = is_bilingual(cleaned)
+        for cue, texts in zip(self.read, cleaned, strict=True):
+            self._blocks(cue, texts)
         if not self.cues:
             raise ParseError(
                 "no subtitle cues found (no timing line such as '00:00:01,000 --> ...')"
@@ -236,11 +237,11 @@ class CueReader:
         if cue is not None:
             self.read.append(cue)
 
-    def _blocks(self, cue: Cue) -> None:
-        """The cue's blocks, after taking out what a rolling caption repeats."""
+    def _blocks(self, cue: Cue, texts: list[str]) -> None:
+        """The cue's blocks (`texts`: its lines cleaned), after taking out what a rolling
+        caption repeats."""
         lines = []
-        for number, raw in cue.lines:
-            text = clean_line(raw)
+        for (number, raw), text in zip(cue.lines, texts, strict=True):
             if text:
                 lines.append((number, raw, text, line_key(raw, text) if "<" in raw else text))
             else:  # nothing but markup: <i></i>, {\an8}
